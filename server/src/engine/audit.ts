@@ -1,0 +1,195 @@
+// The pipeline, shared by the language server and the CLI:
+// files → detectors → references → rules → findings → reports.
+// `evaluate` is the pure cross-file half (rules over the workspace index); `auditWorkspace`
+// adds the walk and the per-file analysis, cached by content hash.
+
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseRulesFile, type RulesConfig, type RulesProblem } from './config/rulesFile';
+import { DatabaseResolver, type DatabaseRole } from './databases';
+import { analyzeFile } from './detectors';
+import { isDatabaseEnvVar } from './envVars';
+import { globMatcher, isLiteral } from './rules/context';
+import { runRules } from './rules';
+import { loadGrammars } from './treeSitter';
+import type { DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
+import { readSourceText, walkWorkspace, type WalkedFile } from './workspace';
+
+export const RULES_FILE_NAME = 'dbaudit.json';
+
+export interface DatabaseSummary {
+  name: string;
+  engine: Engine;
+  references: number;
+  files: number;
+  role: DatabaseRole;
+  absorbedInto?: string;
+}
+
+export interface EvaluationInput {
+  /** Per-file analyses, by workspace-relative path. */
+  analyses: ReadonlyMap<string, FileAnalysis>;
+  /** Workspace-relative paths of database files on disk. */
+  databaseFiles: readonly string[];
+  config: RulesConfig | undefined;
+  isGitIgnored(path: string): boolean;
+}
+
+export interface Evaluation {
+  references: DbReference[];
+  tables: TableReference[];
+  findings: Finding[];
+  databases: DatabaseSummary[];
+}
+
+/**
+ * Marks literals that are the value of an env definition on the same line (`.env`, compose
+ * `environment:`, Dockerfile `ENV`): configuration, where literal paths and URLs belong.
+ */
+export function linkDefinitions(refs: readonly DbReference[]): DbReference[] {
+  const defines = refs.filter((r) => r.kind === 'env-define');
+  if (defines.length === 0) return [...refs];
+  return refs.map((r) => {
+    if (!isLiteral(r)) return r;
+    const owner = defines.find((d) => d.range.start.line === r.range.start.line && d.range.end.character <= r.range.start.character);
+    return owner ? { ...r, definedBy: owner.envVar } : r;
+  });
+}
+
+/** The references that are about databases: every literal, and env refs to database vars. */
+export function databaseReferences(refs: readonly DbReference[], resolver: DatabaseResolver): DbReference[] {
+  return refs.filter((r) => isLiteral(r) || (r.envVar !== undefined && isDatabaseEnvVar(r.envVar, resolver.declaredVars)));
+}
+
+export function evaluate(input: EvaluationInput): Evaluation {
+  const resolver = new DatabaseResolver(input.config);
+  const references: DbReference[] = [];
+  const tables: TableReference[] = [];
+  for (const p of [...input.analyses.keys()].sort()) {
+    const a = input.analyses.get(p)!;
+    references.push(...databaseReferences(linkDefinitions(a.references), resolver));
+    tables.push(...a.tables);
+  }
+  const findings = runRules({
+    config: input.config,
+    resolver,
+    references,
+    tables,
+    databaseFiles: input.databaseFiles,
+    isGitIgnored: input.isGitIgnored,
+    allowsHardcoded: globMatcher(input.config?.allowHardcoded ?? []),
+  });
+  return { references, tables, findings, databases: summarize(references, input.config, resolver) };
+}
+
+/** References and files per database, declared ones listed even when nothing uses them. */
+export function summarize(references: readonly DbReference[], config: RulesConfig | undefined, resolver: DatabaseResolver): DatabaseSummary[] {
+  const byName = new Map<string, { summary: DatabaseSummary; files: Set<string>; engines: Map<Engine, number> }>();
+  const entry = (name: string, role: DatabaseRole, engine: Engine | undefined, absorbedInto?: string) => {
+    let e = byName.get(name);
+    if (!e) {
+      e = { summary: { name, engine: engine ?? 'unknown', references: 0, files: 0, role, ...(absorbedInto ? { absorbedInto } : {}) }, files: new Set(), engines: new Map() };
+      byName.set(name, e);
+    }
+    return e;
+  };
+  for (const spec of config?.databases ?? []) {
+    entry(spec.name, spec.role, spec.engine);
+    for (const a of spec.absorbs) entry(a, 'legacy', undefined, spec.name);
+  }
+  for (const ref of references) {
+    const res = resolver.resolve(ref);
+    if (!res) continue;
+    const e = entry(res.name, res.role, undefined, res.role === 'legacy' ? res.spec?.name : undefined);
+    e.summary.references++;
+    e.files.add(ref.path);
+    if (ref.engine !== 'unknown' && isLiteral(ref)) e.engines.set(ref.engine, (e.engines.get(ref.engine) ?? 0) + 1);
+  }
+  return [...byName.values()]
+    .map(({ summary, files, engines }) => {
+      const seen = [...engines.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+      return { ...summary, files: files.size, engine: summary.engine !== 'unknown' ? summary.engine : seen ?? 'unknown' };
+    })
+    .sort((a, b) => b.references - a.references || (a.name < b.name ? -1 : 1));
+}
+
+/** Per-file analysis results by content hash, reusable across runs in one process. */
+export class AnalysisCache {
+  private readonly entries = new Map<string, FileAnalysis>();
+
+  analyze(relPath: string, text: string): FileAnalysis {
+    const key = createHash('sha1').update(relPath).update('\0').update(text).digest('hex');
+    let result = this.entries.get(key);
+    if (!result) {
+      result = analyzeFile({ path: relPath, text });
+      this.entries.set(key, result);
+    }
+    return result;
+  }
+}
+
+export interface AuditOptions {
+  root: string;
+  /** The rules file; defaults to `<root>/dbaudit.json` when it exists. */
+  configPath?: string;
+  maxFileSize?: number;
+  cache?: AnalysisCache;
+  /** Called as files are analyzed (for progress reporting). */
+  onProgress?(done: number, total: number): void;
+}
+
+export interface RulesFileState {
+  /** Workspace-relative path (or absolute when outside the root). */
+  path: string;
+  config?: RulesConfig;
+  problems: RulesProblem[];
+}
+
+export interface AuditResult extends Evaluation {
+  root: string;
+  filesScanned: number;
+  rulesFile?: RulesFileState;
+  files: WalkedFile[];
+  analyses: Map<string, FileAnalysis>;
+}
+
+/** Reads and validates the rules file; undefined when there is none. Throws only for a missing file the user named. */
+export async function loadRulesFile(root: string, configPath: string | undefined): Promise<RulesFileState | undefined> {
+  const abs = configPath ? path.resolve(configPath) : path.join(root, RULES_FILE_NAME);
+  let text: string;
+  try {
+    text = await fs.readFile(abs, 'utf8');
+  } catch (e) {
+    if (configPath) throw new Error(`cannot read rules file ${configPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return undefined;
+  }
+  const rel = path.relative(root, abs);
+  const shown = rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
+  return { path: shown, ...parseRulesFile(text, shown) };
+}
+
+export async function auditWorkspace(options: AuditOptions): Promise<AuditResult> {
+  const root = path.resolve(options.root);
+  await loadGrammars();
+  const rulesFile = await loadRulesFile(root, options.configPath);
+  const config = rulesFile?.config;
+  const files = await walkWorkspace({ root, maxFileSize: options.maxFileSize, ignoreGlobs: config?.ignore });
+  const cache = options.cache ?? new AnalysisCache();
+  const analyses = new Map<string, FileAnalysis>();
+  const sources = files.filter((f) => f.kind === 'source');
+  let done = 0;
+  for (const f of sources) {
+    const text = await readSourceText(f.absPath);
+    if (text !== undefined) analyses.set(f.path, cache.analyze(f.path, text));
+    options.onProgress?.(++done, sources.length);
+  }
+  const ignored = new Set(files.filter((f) => f.gitIgnored).map((f) => f.path));
+  const evaluation = evaluate({
+    analyses,
+    databaseFiles: files.filter((f) => f.kind === 'database').map((f) => f.path),
+    config,
+    isGitIgnored: (p) => ignored.has(p),
+  });
+  return { root, filesScanned: analyses.size, rulesFile, files, analyses, ...evaluation };
+}

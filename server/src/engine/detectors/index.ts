@@ -1,0 +1,78 @@
+// Picks the detector for a file by its name. One detector per file type; each is a pure
+// function of (path, text), so results can be cached by content.
+
+import type { Detector, FileAnalysis, SourceFile } from '../types';
+import { detectPython } from './python';
+import { detectJavaScript } from './javascript';
+import { detectYaml } from './yaml';
+import { detectDotenv } from './dotenv';
+import { detectDockerfile } from './dockerfile';
+import { detectShell } from './shell';
+import { detectIni } from './ini';
+import { detectToml } from './toml';
+import { detectJson } from './json';
+import { detectSql } from './sql';
+import { detectPrisma } from './prisma';
+import { detectMarkdown } from './markdown';
+import { detectText } from './text';
+
+export type FileType =
+  | 'python' | 'javascript' | 'yaml' | 'dotenv' | 'dockerfile' | 'shell' | 'ini' | 'toml' | 'json' | 'sql' | 'prisma'
+  | 'markdown' | 'text';
+
+const BY_EXTENSION: Record<string, FileType> = {
+  '.py': 'python', '.pyi': 'python',
+  '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascript',
+  '.ts': 'javascript', '.mts': 'javascript', '.cts': 'javascript', '.tsx': 'javascript',
+  '.yml': 'yaml', '.yaml': 'yaml',
+  '.env': 'dotenv',
+  '.sh': 'shell', '.bash': 'shell', '.zsh': 'shell',
+  '.ini': 'ini', '.cfg': 'ini', '.conf': 'ini',
+  '.toml': 'toml',
+  '.json': 'json', '.jsonc': 'json',
+  '.sql': 'sql',
+  '.prisma': 'prisma',
+  '.md': 'markdown', '.markdown': 'markdown', '.mdx': 'markdown',
+};
+
+/** Text-like extensions the fallback detector reads; anything else is not looked at. */
+const TEXT_EXTENSIONS = new Set(['.txt', '.properties', '.xml', '.rb', '.go', '.java', '.kt', '.rs', '.php', '.cs', '.tf', '.hcl', '.rst', '.j2', '.tpl', '.service', '.envrc']);
+
+export function fileTypeOf(path: string): FileType | undefined {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const lower = base.toLowerCase();
+  if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile') || lower === 'containerfile') return 'dockerfile';
+  if (lower === '.env' || lower.startsWith('.env.') || lower.endsWith('.env')) return 'dotenv';
+  if (lower === '.envrc' || lower === '.bashrc' || lower === '.profile') return 'shell';
+  const dot = lower.lastIndexOf('.');
+  const ext = dot > 0 ? lower.slice(dot) : '';
+  if (BY_EXTENSION[ext]) return BY_EXTENSION[ext];
+  if (TEXT_EXTENSIONS.has(ext)) return 'text';
+  return undefined;
+}
+
+const DETECTORS: Record<FileType, Detector> = {
+  python: detectPython,
+  javascript: detectJavaScript,
+  yaml: detectYaml,
+  dotenv: detectDotenv,
+  dockerfile: detectDockerfile,
+  shell: detectShell,
+  ini: detectIni,
+  toml: detectToml,
+  json: detectJson,
+  sql: detectSql,
+  prisma: detectPrisma,
+  markdown: detectMarkdown,
+  text: detectText,
+};
+
+export function detectorFor(type: FileType): Detector {
+  return DETECTORS[type];
+}
+
+/** Analyzes one file; a file no detector reads yields nothing. */
+export function analyzeFile(file: SourceFile, type: FileType | undefined = fileTypeOf(file.path)): FileAnalysis {
+  if (!type) return { references: [], tables: [] };
+  return DETECTORS[type](file);
+}

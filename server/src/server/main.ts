@@ -1,0 +1,10 @@
+// Entry point: `node server/out/server/main.js --stdio` (any LSP client) or --node-ipc (VS Code).
+// Under --stdio, stdout is the transport: nothing may print to it but the connection.
+
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server';
+
+const connection = createConnection(ProposedFeatures.all);
+console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+console.error = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
+startServer({ connection });

@@ -1,0 +1,289 @@
+// The language server: a thin adapter from LSP to the engine. No side effects on import:
+// `startServer({ connection })` takes its connection, so tests can hand it one.
+
+import { fileURLToPath } from 'node:url';
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { RescanRequest, StatusNotification, type StatusParams } from '../protocol';
+import { maskSecrets } from '../engine/literals';
+import { DatabaseResolver } from '../engine/databases';
+import { databaseLenses, envDefinitions, hoverMarkdown, referenceAt, referencesLike } from '../engine/navigation';
+import type { DbReference } from '../engine/types';
+import { rulesProblemDiagnostic, toDiagnostic, uriOf } from './diagnostics';
+import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './settings';
+import { WorkspaceState } from './workspaceState';
+import { TOOL_VERSION } from '../engine/ruleDocs';
+
+/** How long typing must pause before a document is re-checked. */
+const DEBOUNCE_MS = 200;
+
+export interface ServerOptions {
+  connection: Connection;
+}
+
+export function startServer({ connection }: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  const folders: WorkspaceState[] = [];
+  /** Diagnostics last published, by URI, so emptied files get cleared. */
+  const published = new Map<string, string>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  let settings: ServerSettings = DEFAULT_SETTINGS;
+  let watchRegistration = false;
+  let configurationPull = false;
+  let chain: Promise<void> = Promise.resolve();
+
+  const log = (message: string) => connection.console.log(maskSecrets(message));
+
+  /** Runs `task` after every earlier one, so scans and edits never interleave; errors are logged, never thrown. */
+  function serialize(what: string, task: () => Promise<void>): Promise<void> {
+    chain = chain.then(task).catch((e: unknown) => {
+      log(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      sendStatus('error', 0, String(e instanceof Error ? e.message : e));
+    });
+    return chain;
+  }
+
+  function folderOf(uri: string): { state: WorkspaceState; rel: string } | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    const abs = fileURLToPath(uri);
+    for (const state of folders) {
+      const rel = state.relative(abs);
+      if (rel !== undefined) return { state, rel };
+    }
+    return undefined;
+  }
+
+  let lastStatus: Omit<StatusParams, 'state' | 'message'> = { findings: 0, errors: 0, warnings: 0, filesScanned: 0, durationMs: 0 };
+  function sendStatus(state: StatusParams['state'], durationMs: number, message?: string): void {
+    if (durationMs > 0) lastStatus = { ...lastStatus, durationMs };
+    void connection.sendNotification(StatusNotification, { state, ...lastStatus, ...(message ? { message } : {}) } satisfies StatusParams);
+  }
+
+  /** Re-runs the rules over every folder and publishes what changed. */
+  function publishAll(startedAt: number): void {
+    const next = new Map<string, Diagnostic[]>();
+    let errors = 0;
+    let warnings = 0;
+    let total = 0;
+    let filesScanned = 0;
+    for (const state of folders) {
+      if (!state.settings.enable) continue;
+      const evaluation = state.evaluate();
+      filesScanned += state.filesScanned;
+      for (const f of evaluation.findings) {
+        const uri = uriOf(state.root, f.path);
+        const list = next.get(uri) ?? [];
+        list.push(toDiagnostic(state.root, f));
+        next.set(uri, list);
+        total++;
+        if (f.severity === 'error') errors++;
+        else if (f.severity === 'warning') warnings++;
+      }
+      for (const p of state.rulesFile?.problems ?? []) {
+        const uri = uriOf(state.root, state.rulesFile!.path);
+        const list = next.get(uri) ?? [];
+        list.push(rulesProblemDiagnostic(p));
+        next.set(uri, list);
+        total++;
+        if (p.severity === 'error') errors++;
+        else warnings++;
+      }
+    }
+    for (const uri of published.keys()) if (!next.has(uri)) next.set(uri, []);
+    for (const [uri, diagnostics] of next) {
+      const key = JSON.stringify(diagnostics);
+      if (published.get(uri) === key) continue;
+      if (diagnostics.length === 0) published.delete(uri);
+      else published.set(uri, key);
+      void connection.sendDiagnostics({ uri, diagnostics });
+    }
+    lastStatus = { findings: total, errors, warnings, filesScanned, durationMs: Date.now() - startedAt };
+    sendStatus('idle', Date.now() - startedAt);
+  }
+
+  async function scanAll(): Promise<void> {
+    const started = Date.now();
+    sendStatus('scanning', 0);
+    for (const state of folders) {
+      state.settings = settings;
+      if (!settings.enable) continue;
+      await state.scan();
+      for (const doc of documents.all()) {
+        const at = folderOf(doc.uri);
+        if (at?.state === state) await state.setDocument(at.rel, doc.getText());
+      }
+      log(`Scanned ${state.root}: ${state.filesScanned} files in ${Date.now() - started} ms`);
+    }
+    publishAll(started);
+  }
+
+  async function pullSettings(): Promise<void> {
+    if (!configurationPull) return;
+    const raw: unknown = await connection.workspace.getConfiguration({ section: 'dbAudit' });
+    settings = sanitizeSettings(raw);
+  }
+
+  function documentChanged(doc: TextDocument): void {
+    const at = folderOf(doc.uri);
+    if (!at) return;
+    clearTimeout(pending.get(doc.uri));
+    pending.set(doc.uri, setTimeout(() => {
+      pending.delete(doc.uri);
+      const text = documents.get(doc.uri)?.getText();
+      if (text === undefined) return;
+      void serialize('re-check', async () => {
+        const started = Date.now();
+        const rulesBefore = JSON.stringify(at.state.rulesFile?.config?.ignore ?? []);
+        await at.state.setDocument(at.rel, text);
+        if (at.state.isRulesFile(at.rel) && JSON.stringify(at.state.rulesFile?.config?.ignore ?? []) !== rulesBefore) {
+          await scanAll();
+          return;
+        }
+        publishAll(started);
+      });
+    }, DEBOUNCE_MS));
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    settings = sanitizeSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    for (const uri of roots) if (uri.startsWith('file:')) folders.push(new WorkspaceState(fileURLToPath(uri), settings));
+    watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    configurationPull = params.capabilities.workspace?.configuration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        referencesProvider: true,
+        definitionProvider: true,
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'db-audit', version: TOOL_VERSION },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchRegistration) {
+      // Any file can start or stop referencing a database; the watcher is cheap next to a rescan.
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+    }
+    void serialize('initial scan', async () => {
+      await pullSettings();
+      await scanAll();
+    });
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    void serialize('configuration change', async () => {
+      const raw = (change.settings as { dbAudit?: unknown } | null)?.dbAudit;
+      if (configurationPull) await pullSettings();
+      else if (raw !== undefined) settings = sanitizeSettings(raw);
+      await scanAll();
+    });
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    void serialize('file change', async () => {
+      const started = Date.now();
+      let rescan = false;
+      for (const change of params.changes) {
+        const at = folderOf(change.uri);
+        if (!at) continue;
+        if (at.rel.endsWith('.gitignore')) rescan = true;
+        if (documents.get(change.uri) && change.type !== FileChangeType.Deleted) continue; // the editor's text wins
+        const ignoreBefore = JSON.stringify(at.state.rulesFile?.config?.ignore ?? []);
+        await at.state.diskChanged(at.rel, change.type === FileChangeType.Deleted);
+        if (at.state.isRulesFile(at.rel) && JSON.stringify(at.state.rulesFile?.config?.ignore ?? []) !== ignoreBefore) rescan = true;
+      }
+      if (rescan) await scanAll();
+      else publishAll(started);
+    });
+  });
+
+  documents.onDidOpen((e) => {
+    const at = folderOf(e.document.uri);
+    if (!at) return;
+    void serialize('open', async () => {
+      const started = Date.now();
+      await at.state.setDocument(at.rel, e.document.getText());
+      if (at.state.scanned) publishAll(started);
+    });
+  });
+  documents.onDidChangeContent((e) => documentChanged(e.document));
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
+    const at = folderOf(e.document.uri);
+    if (!at) return;
+    void serialize('close', async () => {
+      const started = Date.now();
+      await at.state.setDocument(at.rel, undefined);
+      await at.state.diskChanged(at.rel, false);
+      publishAll(started);
+    });
+  });
+
+  connection.onRequest(RescanRequest, () => serialize('rescan', scanAll));
+
+  /** The folder, evaluation and reference under a position; undefined when there is none. */
+  function at(uri: string, position: { line: number; character: number }) {
+    const where = folderOf(uri);
+    if (!where || !where.state.scanned) return undefined;
+    const evaluation = where.state.last ?? where.state.evaluate();
+    const ref = referenceAt(evaluation.references, where.rel, position);
+    if (!ref) return undefined;
+    return { ...where, evaluation, ref, resolver: new DatabaseResolver(where.state.rulesFile?.config) };
+  }
+  const location = (root: string, r: DbReference) => ({ uri: uriOf(root, r.path), range: r.range });
+
+  // Each handler answers from the last evaluation; a failure answers empty, never crashes.
+  connection.onHover((p) => guard('hover', null, () => {
+    const hit = at(p.textDocument.uri, p.position);
+    if (!hit) return null;
+    const value = hoverMarkdown(hit.ref, hit.evaluation.references, hit.evaluation.databases, hit.resolver, hit.state.rulesFile?.config);
+    return { contents: { kind: 'markdown' as const, value }, range: hit.ref.range };
+  }));
+  connection.onReferences((p) => guard('references', [], () => {
+    const hit = at(p.textDocument.uri, p.position);
+    if (!hit) return [];
+    return referencesLike(hit.ref, hit.evaluation.references, hit.resolver).map((r) => location(hit.state.root, r));
+  }));
+  connection.onDefinition((p) => guard('definition', [], () => {
+    const hit = at(p.textDocument.uri, p.position);
+    if (!hit?.ref.envVar || hit.ref.kind !== 'env-read') return [];
+    return envDefinitions(hit.ref.envVar, hit.evaluation.references).map((r) => location(hit.state.root, r));
+  }));
+  connection.onCodeLens((p) => guard('code lens', [], () => {
+    const where = folderOf(p.textDocument.uri);
+    if (!where || !where.state.isRulesFile(where.rel) || !where.state.scanned) return [];
+    const evaluation = where.state.last ?? where.state.evaluate();
+    return databaseLenses(where.state.rulesFile?.config, evaluation.databases).map((l) => ({
+      range: l.range,
+      command: { title: l.title, command: '' },
+    }));
+  }));
+
+  function guard<T>(what: string, fallback: T, handler: () => T): T {
+    try {
+      return handler();
+    } catch (e) {
+      log(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return fallback;
+    }
+  }
+  connection.onShutdown(() => {
+    for (const t of pending.values()) clearTimeout(t);
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,134 @@
+// One workspace folder as the server sees it: the analyses from disk, overridden by the text
+// of open documents, and the rules file. Workspace-wide results live here, apart from the
+// documents, so closing a file neither hides its problems nor leaves stale ones.
+
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { AnalysisCache, auditWorkspace, evaluate, type Evaluation, type RulesFileState } from '../engine/audit';
+import { parseRulesFile } from '../engine/config/rulesFile';
+import { fileTypeOf } from '../engine/detectors';
+import { isSqliteFileName } from '../engine/literals';
+import type { FileAnalysis } from '../engine/types';
+import { readSourceText, toPosix } from '../engine/workspace';
+import type { ServerSettings } from './settings';
+
+export class WorkspaceState {
+  private readonly cache = new AnalysisCache();
+  private disk = new Map<string, FileAnalysis>();
+  private readonly open = new Map<string, FileAnalysis>();
+  private databaseFiles = new Set<string>();
+  private gitIgnored = new Set<string>();
+  rulesFile: RulesFileState | undefined;
+  /** The rules file's text while it is open in the editor (it wins over the disk). */
+  private rulesText: string | undefined;
+  filesScanned = 0;
+  scanned = false;
+  /** The last evaluation published, for hover, references and lenses between edits. */
+  last: Evaluation | undefined;
+
+  constructor(readonly root: string, public settings: ServerSettings) {}
+
+  /** Workspace-relative POSIX path of an absolute path, or undefined when outside this folder. */
+  relative(absPath: string): string | undefined {
+    const rel = path.relative(this.root, absPath);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return toPosix(rel);
+  }
+
+  get rulesPath(): string {
+    return toPosix(path.normalize(this.settings.rulesFile));
+  }
+
+  isRulesFile(rel: string): boolean {
+    return rel === this.rulesPath;
+  }
+
+  /** Walks and analyzes the whole folder. */
+  async scan(onProgress?: (done: number, total: number) => void): Promise<void> {
+    const configPath = path.resolve(this.root, this.settings.rulesFile);
+    const result = await auditWorkspace({
+      root: this.root,
+      configPath: (await exists(configPath)) ? configPath : undefined,
+      maxFileSize: this.settings.maxFileSize,
+      cache: this.cache,
+      onProgress,
+    });
+    this.disk = result.analyses;
+    this.databaseFiles = new Set(result.files.filter((f) => f.kind === 'database').map((f) => f.path));
+    this.gitIgnored = new Set(result.files.filter((f) => f.gitIgnored).map((f) => f.path));
+    this.filesScanned = result.filesScanned;
+    this.rulesFile = result.rulesFile;
+    if (this.rulesText !== undefined) this.setRulesText(this.rulesText);
+    this.scanned = true;
+  }
+
+  /** The text of an open document (undefined when it closes: the disk version counts again). */
+  async setDocument(rel: string, text: string | undefined): Promise<void> {
+    if (this.isRulesFile(rel)) {
+      this.rulesText = text;
+      if (text !== undefined) this.setRulesText(text);
+      else await this.reloadRulesFromDisk();
+      return;
+    }
+    if (text === undefined) {
+      this.open.delete(rel);
+      return;
+    }
+    if (!fileTypeOf(rel)) return;
+    this.open.set(rel, this.cache.analyze(rel, text));
+  }
+
+  /** A file changed, appeared or vanished on disk. */
+  async diskChanged(rel: string, deleted: boolean): Promise<void> {
+    if (this.isRulesFile(rel)) {
+      if (this.rulesText === undefined) await this.reloadRulesFromDisk();
+      return;
+    }
+    if (isSqliteFileName(rel)) {
+      if (deleted) this.databaseFiles.delete(rel);
+      else this.databaseFiles.add(rel);
+      return;
+    }
+    if (deleted || !fileTypeOf(rel)) {
+      this.disk.delete(rel);
+      return;
+    }
+    const text = await readSourceText(path.join(this.root, rel));
+    if (text === undefined) this.disk.delete(rel);
+    else this.disk.set(rel, this.cache.analyze(rel, text));
+  }
+
+  private setRulesText(text: string): void {
+    this.rulesFile = { path: this.rulesPath, ...parseRulesFile(text, this.rulesPath) };
+  }
+
+  private async reloadRulesFromDisk(): Promise<void> {
+    try {
+      const text = await fs.readFile(path.join(this.root, this.settings.rulesFile), 'utf8');
+      this.setRulesText(text);
+    } catch {
+      this.rulesFile = undefined;
+    }
+  }
+
+  evaluate(): Evaluation {
+    const analyses = new Map(this.disk);
+    for (const [p, a] of this.open) analyses.set(p, a);
+    this.last = evaluate({
+      analyses,
+      databaseFiles: [...this.databaseFiles].sort(),
+      config: this.rulesFile?.config,
+      isGitIgnored: (p) => this.gitIgnored.has(p),
+    });
+    return this.last;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
