@@ -1,5 +1,7 @@
 // PLACEHOLDER: being written (SQL table and schema names inside SQL text).
 
+import type { Engine } from './types';
+
 export interface SqlTableMatch {
   /** The bare table name (no schema, no quotes). */
   name: string;
@@ -16,6 +18,8 @@ export interface SqlNameMatch {
   name: string;
   start: number;
   end: number;
+  /** The engine the statement's dialect shows (`\\c`, search_path: postgres), else `unknown`. */
+  engine: Engine;
 }
 
 /** Tables named in SQL text (comments and string literals in the SQL are skipped). */
