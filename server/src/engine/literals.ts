@@ -261,10 +261,11 @@ function findAdo(text: string): LiteralMatch[] {
 }
 
 /**
- * A path-like token: placeholders count as part of it; whitespace, quotes, separators of
- * lists/assignments and `:` (compose volumes, PATH lists) end it, except a drive letter's.
+ * A path-like token: placeholders (`${X}`, `{x}`, `%(here)s`) count as part of it; whitespace,
+ * quotes, separators of lists/assignments and `:` (compose volumes, PATH lists) end it, except a
+ * drive letter's.
  */
-const PATH_TOKEN_RE = /(?:[A-Za-z]:[\\/])?(?:\$\{[^}\s]*\}|\{[^{}\s]*\}|[^\s"'`,;()<>|&=:\[\]{}*?])+/g;
+const PATH_TOKEN_RE = /(?:[A-Za-z]:[\\/])?(?:\$\{[^}\s]*\}|\{[^{}\s]*\}|%\([^()\s]*\)s|[^\s"'`,;()<>|&=:\[\]{}*?])+/g;
 const SQLITE_FILE_RE = /\.(?:db|sqlite|sqlite3|db3)$/i;
 
 /** File names that end in .db but are not databases anyone consolidates. */
