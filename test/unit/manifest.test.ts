@@ -1,0 +1,135 @@
+// package.json's extension fields agree with the code: commands registered, files present and
+// shipped, configuration defaults equal to the server's, activation lazy.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import picomatch from 'picomatch';
+import { DEFAULT_SETTINGS } from '../../server/src/server/settings';
+import { fileTypeOf } from '../../server/src/engine/detectors';
+
+const root = join(__dirname, '..', '..');
+
+interface Manifest {
+  main: string;
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] }; virtualWorkspaces: unknown };
+  contributes: {
+    languages: Array<{ id: string; filenames?: string[]; filenamePatterns?: string[]; configuration?: string }>;
+    grammars: Array<{ language?: string; scopeName: string; path: string; injectTo?: string[] }>;
+    configuration: { properties: Record<string, { type: string; default: unknown; enum?: string[]; description?: string; markdownDescription?: string }> };
+    commands: Array<{ command: string; title: string; category: string }>;
+    jsonValidation: Array<{ fileMatch: string; url: string }>;
+  };
+}
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const extensionSource = readFileSync(join(root, 'client', 'src', 'extension.ts'), 'utf8');
+
+/** Whether vsce would ship `file` under the .vscodeignore allow-list: the last matching line decides. */
+function shipped(file: string): boolean {
+  const lines = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  let keep = true;
+  for (const line of lines) {
+    const negated = line.startsWith('!');
+    if (picomatch.isMatch(file, negated ? line.slice(1) : line, { dot: true })) keep = negated;
+  }
+  return keep;
+}
+
+/** Every file the manifest points at, relative to the root, without `./`. */
+function manifestFiles(): string[] {
+  const c = manifest.contributes;
+  return [
+    manifest.main,
+    ...c.grammars.map((g) => g.path),
+    ...c.languages.flatMap((l) => (l.configuration ? [l.configuration] : [])),
+    ...c.jsonValidation.map((j) => j.url),
+  ].map((p) => p.replace(/^\.\//, ''));
+}
+
+test('main is the esbuild bundle of the client', () => {
+  assert.equal(manifest.main, './client/out/extension.js');
+});
+
+test('every contributed command is registered by the extension, and every registered command is contributed', () => {
+  const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+  assert.deepEqual(contributed, ['dbAudit.rescan', 'dbAudit.restartServer', 'dbAudit.showOutput']);
+  for (const id of contributed) assert.ok(extensionSource.includes(`registerCommand('${id}'`), `${id} is registered in client/src/extension.ts`);
+  const registered = [...extensionSource.matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]).sort();
+  assert.deepEqual(registered, contributed);
+  for (const c of manifest.contributes.commands) {
+    assert.equal(c.category, 'DB Audit');
+    assert.ok(c.title.length > 0);
+  }
+});
+
+test('every file the manifest names exists (grammars, language configuration, schema, the bundle once built)', () => {
+  for (const file of manifestFiles()) {
+    if (file === 'client/out/extension.js') continue; // a build output; `npm run build` makes it
+    assert.ok(existsSync(join(root, file)), file);
+  }
+  const dotenv = manifest.contributes.languages.find((l) => l.id === 'dotenv');
+  const config = JSON.parse(readFileSync(join(root, dotenv!.configuration!), 'utf8')) as { comments: { lineComment: string } };
+  assert.equal(config.comments.lineComment, '#');
+});
+
+test('.vscodeignore ships the bundle, the server, grammars, schema and every manifest file, and no sources', () => {
+  for (const file of ['client/out/extension.js', 'server/out/server/main.js', 'server/out/cli/main.js', 'syntaxes/dotenv.tmLanguage.json',
+    'syntaxes/db-url.injection.tmLanguage.json', 'schemas/dbaudit.schema.json', 'package.json', ...manifestFiles()]) {
+    assert.ok(shipped(file), `${file} is shipped`);
+  }
+  for (const file of ['client/src/extension.ts', 'server/src/server/server.ts', 'test/unit/manifest.test.ts', 'client/out/extension.js.map', 'test/fixtures/zoe-like/dbaudit.json']) {
+    assert.ok(!shipped(file), `${file} is not shipped`);
+  }
+});
+
+test('configuration: exactly the server\'s settings plus trace, with the server\'s defaults', () => {
+  const props = manifest.contributes.configuration.properties;
+  assert.deepEqual(Object.keys(props).sort(), ['dbAudit.enable', 'dbAudit.maxFileSize', 'dbAudit.rulesFile', 'dbAudit.trace.server']);
+  assert.deepEqual(
+    { enable: props['dbAudit.enable'].default, rulesFile: props['dbAudit.rulesFile'].default, maxFileSize: props['dbAudit.maxFileSize'].default },
+    DEFAULT_SETTINGS,
+  );
+  assert.equal(props['dbAudit.enable'].type, 'boolean');
+  assert.equal(props['dbAudit.rulesFile'].type, 'string');
+  assert.equal(props['dbAudit.maxFileSize'].type, 'number');
+  assert.deepEqual(props['dbAudit.trace.server'].enum, ['off', 'messages', 'verbose']);
+  assert.equal(props['dbAudit.trace.server'].default, 'off');
+  for (const [key, p] of Object.entries(props)) assert.ok((p.description ?? p.markdownDescription ?? '').length > 20, `${key} is described`);
+});
+
+test('activation is lazy: no "*", no onStartupFinished; the rules file and database files activate it', () => {
+  const events = manifest.activationEvents;
+  assert.ok(!events.includes('*'));
+  assert.ok(!events.includes('onStartupFinished'));
+  for (const e of ['workspaceContains:dbaudit.json', 'workspaceContains:**/*.db', 'onLanguage:python', 'onLanguage:dotenv']) assert.ok(events.includes(e), e);
+});
+
+test('the dotenv language covers the files the engine reads as dotenv', () => {
+  const dotenv = manifest.contributes.languages.find((l) => l.id === 'dotenv');
+  assert.ok(dotenv);
+  assert.deepEqual(dotenv.filenames, ['.env', '.env.example']);
+  assert.deepEqual(dotenv.filenamePatterns, ['.env.*', '*.env']);
+  for (const name of ['.env', '.env.example', '.env.production', 'db.env']) {
+    assert.equal(fileTypeOf(`svc/${name}`), 'dotenv', name);
+    assert.ok(dotenv.filenames!.includes(name) || dotenv.filenamePatterns!.some((p) => picomatch.isMatch(name, p, { dot: true })), name);
+  }
+  const grammar = manifest.contributes.grammars.find((g) => g.language === 'dotenv');
+  assert.equal(grammar?.scopeName, 'source.dotenv');
+});
+
+test('jsonValidation points dbaudit.json at the shipped schema', () => {
+  assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: 'dbaudit.json', url: './schemas/dbaudit.schema.json' }]);
+  const schema = JSON.parse(readFileSync(join(root, 'schemas', 'dbaudit.schema.json'), 'utf8')) as { properties?: Record<string, unknown> };
+  assert.ok(schema.properties && 'databases' in schema.properties);
+});
+
+test('workspace trust and virtual workspaces are declared honestly', () => {
+  const trust = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(trust.supported, 'limited');
+  assert.ok((trust.description ?? '').length > 20);
+  // The settings restricted in untrusted workspaces are real settings.
+  for (const key of trust.restrictedConfigurations ?? []) assert.ok(key in manifest.contributes.configuration.properties, key);
+  assert.deepEqual(manifest.capabilities.virtualWorkspaces, { supported: false, description: 'The audit reads the workspace from disk.' });
+});
