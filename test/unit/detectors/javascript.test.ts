@@ -19,12 +19,12 @@ function tables(found: TableReference[]): Array<[string, string, string, boolean
     .map((t) => [t.name, t.schema ?? '', t.form, t.declaration, t.range.start.line, t.range.start.character, t.range.end.character]);
 }
 
-/** `engine:target` of each db-name reference, in file order. */
-function dbNames(refs: DbReference[]): string[] {
-  return summary(refs.filter((r) => r.kind === 'db-name')).map(([, target]) => {
-    const ref = refs.find((r) => r.kind === 'db-name' && r.target === target)!;
-    return `${ref.engine}:${target}`;
-  });
+/** [engine, target, line, startChar, endChar] of each db-name reference, in file order. */
+function dbNames(refs: DbReference[]): Array<[string, string, number, number, number]> {
+  return [...refs]
+    .filter((r) => r.kind === 'db-name')
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character)
+    .map((r) => [r.engine, r.target, r.range.start.line, r.range.start.character, r.range.end.character]);
 }
 
 function detect(text: string, path = 'src/app.ts') {
@@ -292,4 +292,139 @@ test('very long expressions: the walk does not recurse; a parser stack overflow 
   assert.deepEqual(detect(long, 'gen.js').references.map((r) => r.target), ['deep.db']);
   const nested = '('.repeat(6000) + "'data/paren.db'" + ')'.repeat(6000) + ';';
   assert.doesNotThrow(() => detect(nested, 'gen.js'));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Database names
+
+test('db names in connection options, with the engine of the imported driver or the dialect option', () => {
+  const text = [
+    "const { Pool } = require('pg');",
+    "const mysql = require('mysql2/promise');",
+    "const mongoose = require('mongoose');",
+    "const { Sequelize } = require('sequelize');",
+    "const pool = new Pool({ host: 'db', database: 'mobius', user: 'app' });",
+    "const conn = await mysql.createConnection({ host: 'localhost', database: 'shop' });",
+    "await mongoose.connect(process.env.MONGO_URI, { dbName: 'zoe_events' });",
+    "const seq = new Sequelize('legacy_crm', 'crm', process.env.CRM_PW, { dialect: 'mysql', host: 'crm' });",
+    "const cache = mongoose.connection.useDb('cache_db');",
+    "module.exports = { client: 'pg', connection: { host: 'pg', database: 'knex_db', password: process.env.PGPASSWORD } };",
+    "new DataSource({ type: 'postgres', database: 'typeorm_db' });",
+  ].join('\n');
+  const { references } = detect(text, 'src/db.js');
+  assert.deepEqual(dbNames(references), [
+    ['postgres', 'mobius', 4, 47, 53],
+    ['mysql', 'shop', 5, 74, 78],
+    ['mongodb', 'zoe_events', 6, 57, 67],
+    ['mysql', 'legacy_crm', 7, 27, 37],
+    ['mongodb', 'cache_db', 8, 41, 49],
+    ['postgres', 'knex_db', 9, 70, 77],
+    ['postgres', 'typeorm_db', 10, 46, 56],
+  ]);
+  assert.ok(references.filter((r) => r.kind === 'db-name').every((r) => r.value === r.target && !r.credentials));
+});
+
+test('db names: the only import decides the engine; otherwise unknown', () => {
+  const viaFile = "import knex from 'knex';\nimport 'pg';\nexport default knex({ connection: { database: 'reports' } });\n";
+  assert.deepEqual(dbNames(detect(viaFile).references), [['postgres', 'reports', 2, 47, 54]]);
+  const none = "export default createPool({ database: 'reports' });\n";
+  assert.deepEqual(dbNames(detect(none).references), [['unknown', 'reports', 0, 39, 46]]);
+  const mixed = "import 'pg';\nimport 'mysql2';\nconnect({ dbname: 'both' });\n";
+  assert.deepEqual(dbNames(detect(mixed).references), [['unknown', 'both', 2, 19, 23]]);
+});
+
+test('db names: conservative; SQLite databases are files, not names', () => {
+  const text = [
+    "import Database from 'better-sqlite3';",
+    "const user = { name: 'mobius_admin', database: 'not_a_config' };",
+    "log({ name: 'report', title: 'mobius' });",
+    "const cfg = { database: 'data/app.db', host: 'x' };",
+    "new DataSource({ type: 'better-sqlite3', database: 'orm_local' });",
+    "const seq = new Sequelize('offline', null, null, { dialect: 'sqlite', storage: 'data/offline.sqlite' });",
+    "const mem = new Sequelize('sqlite::memory:', { logging: false });",
+    "open({ database: '' }, { database: `${name}_db` }, { database: process.env.PGDATABASE ?? 'x y' });",
+    "client.db('no_mongo_import');",
+  ].join('\n');
+  const { references } = detect(text);
+  assert.deepEqual(dbNames(references), []);
+  assert.deepEqual(
+    references.filter((r) => r.kind === 'sqlite-path').map((r) => r.target),
+    ['app.db', 'offline.sqlite'],
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+test('ORM tables: TypeORM, Sequelize, Objection, Drizzle (with pgSchema) and knex', () => {
+  const text = [
+    "import { Entity } from 'typeorm';",
+    "import { pgTable, pgSchema, text } from 'drizzle-orm/pg-core';",
+    "import { sqliteTable } from 'drizzle-orm/sqlite-core';",
+    "@Entity('users')",
+    'export class User {}',
+    "@Entity({ name: 'rag_documents', schema: 'public' })",
+    'export class Doc {}',
+    "@Entity('chunks', { schema: 'rag' })",
+    'export class Chunk {}',
+    '@Entity()',
+    'export class Unnamed {}',
+    "const Task = sequelize.define('Task', { title: DataTypes.STRING });",
+    "const Note = sequelize.define('Note', {}, { tableName: 'notes', schema: 'app' });",
+    "Memory.init({}, { sequelize, tableName: 'memories' });",
+    "export class Person extends Model { static tableName = 'persons'; }",
+    "export const sessions = pgTable('sessions', { id: text('id') });",
+    "export const kv = sqliteTable('kv', {});",
+    "export const rag = pgSchema('rag');",
+    "export const documents = rag.table('documents', {});",
+    "export const embeddings = pgSchema('vectors').table('embeddings', {});",
+    'export async function up(knex) {',
+    "  await knex.schema.createTable('accounts', (t) => t.increments());",
+    "  await knex.schema.withSchema('rag').createTable('sources', (t) => t.text('url'));",
+    "  await knex.schema.dropTableIfExists('old_accounts');",
+    "  const rows = await knex('accounts').where({ id: 1 });",
+    "  await db.select('*').from('rag.chunks');",
+    "  await trx.into('audit_log as a').insert({});",
+    "  await knex.withSchema('rag').from('documents');",
+    '}',
+  ].join('\n');
+  const result = detect(text, 'src/schema.ts');
+  assert.deepEqual(tables(result.tables), [
+    ['users', '', 'orm', true, 3, 9, 14],
+    ['rag_documents', 'public', 'orm', true, 5, 17, 30],
+    ['chunks', 'rag', 'orm', true, 7, 9, 15],
+    ['Task', '', 'orm', true, 11, 31, 35],
+    ['notes', 'app', 'orm', true, 12, 56, 61],
+    ['memories', '', 'orm', true, 13, 41, 49],
+    ['persons', '', 'orm', true, 14, 56, 63],
+    ['sessions', '', 'orm', true, 15, 33, 41],
+    ['kv', '', 'orm', true, 16, 31, 33],
+    ['documents', 'rag', 'orm', true, 18, 36, 45],
+    ['embeddings', 'vectors', 'orm', true, 19, 53, 63],
+    ['accounts', '', 'orm', true, 21, 33, 41],
+    ['sources', 'rag', 'orm', true, 22, 51, 58],
+    ['old_accounts', '', 'orm', false, 23, 39, 51],
+    ['accounts', '', 'orm', false, 24, 27, 35],
+    ['chunks', 'rag', 'orm', false, 25, 33, 39],
+    ['audit_log', '', 'orm', false, 26, 18, 27],
+    ['documents', 'rag', 'orm', false, 27, 37, 46],
+  ]);
+  // A Drizzle schema names a Postgres schema.
+  assert.deepEqual(dbNames(result.references), [['postgres', 'rag', 17, 29, 32], ['postgres', 'vectors', 19, 36, 43]]);
+  assert.ok(result.tables.every((t) => t.path === 'src/schema.ts'));
+});
+
+test('tables: calls that merely look like queries are not tables', () => {
+  const text = [
+    "const r = await api.from('profiles').select();",
+    "render('users');",
+    "foo.table('not_a_table');",
+    "const x = { tableName: 'free_standing' };",
+    "define('amd-module', ['dep'], () => {});",
+    "app.define('widget', {});",
+    "knex.from(tableVar);",
+    "db(`users_${tenant}`);",
+    "knex('users; drop table x');",
+  ].join('\n');
+  assert.deepEqual(detect(text).tables, []);
 });
