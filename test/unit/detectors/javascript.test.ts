@@ -428,3 +428,127 @@ test('tables: calls that merely look like queries are not tables', () => {
   ].join('\n');
   assert.deepEqual(detect(text).tables, []);
 });
+
+// ---------------------------------------------------------------------------------------------
+// SQL inside strings (tables and names found by sqlTables.ts)
+
+test('SQL in strings, templates and tagged templates: tables and schema names at their file offsets', () => {
+  const text = [
+    "import { Pool } from 'pg';",
+    "await pool.query('SELECT * FROM rag_documents WHERE id = $1', [id]);",
+    'await sql`CREATE SCHEMA rag`;',
+    'const rows = await db.query(`',
+    '  SELECT d.id FROM rag.documents d',
+    '  JOIN rag_chunks c ON c.doc = d.id',
+    '  WHERE d.owner = ${owner}`);',
+    "await pool.query('UPDATE\\tsessions SET seen = now()');",
+    '// SELECT * FROM commented_out',
+  ].join('\n');
+  const result = detect(text, 'src/repo.ts');
+  assert.deepEqual(tables(result.tables), [
+    ['rag_documents', '', 'sql', false, 1, 32, 45],
+    ['documents', 'rag', 'sql', false, 4, 23, 32],
+    ['rag_chunks', '', 'sql', false, 5, 7, 17],
+    ['sessions', '', 'sql', false, 7, 26, 34],
+  ]);
+  assert.deepEqual(dbNames(result.references), [['postgres', 'rag', 2, 24, 27]]);
+});
+
+test('SQL that is not in a string, or a string that is not SQL, yields no tables', () => {
+  const text = [
+    "const label = 'users';",
+    "const msg = `Loaded ${n} rows`;",
+    '/* CREATE TABLE hidden (id int) */',
+    '/** @example db.query("SELECT * FROM doc_example") */',
+  ].join('\n');
+  assert.deepEqual(detect(text).tables, []);
+});
+
+// ---------------------------------------------------------------------------------------------
+// A realistic module
+
+test('a realistic TypeScript module: config object, pg Pool, Drizzle tables and a knex migration', () => {
+  const text = [
+    '// Platform database access for the chat service.',
+    "import { Pool } from 'pg';",
+    "import { drizzle } from 'drizzle-orm/node-postgres';",
+    "import { pgSchema, pgTable, serial, text, vector } from 'drizzle-orm/pg-core';",
+    "import type { Knex } from 'knex';",
+    '',
+    '/** Settings read once at start-up (never `postgresql://admin:root@prod/mobius`). */',
+    'export const config = {',
+    "  databaseUrl: process.env.DATABASE_URL ?? 'postgresql://dev@localhost:5432/mobius',",
+    '  ragUrl: process.env.RAG_DATABASE_URL,',
+    "  memoryPath: process.env.MEMORY_DB_PATH || './data/memory.db',",
+    '  poolSize: Number(process.env.DB_POOL_SIZE ?? 10),',
+    '};',
+    '',
+    'export const pool = new Pool({',
+    '  host: process.env.PGHOST,',
+    '  port: 5432,',
+    "  database: 'mobius_chat',",
+    "  user: 'chat',",
+    '  password: process.env.PGPASSWORD,',
+    '});',
+    '',
+    'export const db = drizzle(pool);',
+    '',
+    "export const messages = pgTable('chat_messages', {",
+    "  id: serial('id').primaryKey(),",
+    "  body: text('body'),",
+    '});',
+    '',
+    "const rag = pgSchema('rag');",
+    "export const chunks = rag.table('chunks', {",
+    "  id: serial('id').primaryKey(),",
+    "  embedding: vector('embedding', { dimensions: 1536 }),",
+    '});',
+    '',
+    'export async function up(knex: Knex): Promise<void> {',
+    "  await knex.schema.withSchema('rag').createTable('documents', (t) => {",
+    "    t.increments('id');",
+    "    t.text('title');",
+    '  });',
+    "  await knex('chat_messages').del();",
+    '}',
+  ].join('\n');
+  const result = detect(text, 'services/chat/src/db.ts');
+  assert.deepEqual(summary(result.references), [
+    ['env-read', 'DATABASE_URL', '', 8, 27, 8, 39],
+    ['connection-url', 'mobius', 'DATABASE_URL', 8, 44, 8, 82],
+    ['env-read', 'RAG_DATABASE_URL', '', 9, 22, 9, 38],
+    ['env-read', 'MEMORY_DB_PATH', '', 10, 26, 10, 40],
+    ['sqlite-path', 'memory.db', 'MEMORY_DB_PATH', 10, 45, 10, 61],
+    ['env-read', 'DB_POOL_SIZE', '', 11, 31, 11, 43],
+    ['env-read', 'PGHOST', '', 15, 20, 15, 26],
+    ['db-name', 'mobius_chat', '', 17, 13, 17, 24],
+    ['env-read', 'PGPASSWORD', '', 19, 24, 19, 34],
+    ['db-name', 'rag', '', 29, 22, 29, 25],
+  ]);
+  assert.deepEqual(tables(result.tables), [
+    ['chat_messages', '', 'orm', true, 24, 33, 46],
+    ['chunks', 'rag', 'orm', true, 30, 33, 39],
+    ['documents', 'rag', 'orm', true, 36, 51, 60],
+    ['chat_messages', '', 'orm', false, 40, 14, 27],
+  ]);
+  const url = result.references.find((r) => r.kind === 'connection-url')!;
+  assert.equal(url.value, 'postgresql://dev@localhost:5432/mobius');
+  assert.equal(url.credentials, false);
+  assert.deepEqual(dbNames(result.references).map(([engine]) => engine), ['postgres', 'postgres']);
+  assert.ok(!JSON.stringify(result).includes('admin:root'), 'the comment with a URL is not read');
+});
+
+test('engineOfModule: drivers, subpaths, scoped packages and drizzle dialects', () => {
+  assert.equal(engineOfModule('pg'), 'postgres');
+  assert.equal(engineOfModule('@neondatabase/serverless'), 'postgres');
+  assert.equal(engineOfModule('mysql2/promise'), 'mysql');
+  assert.equal(engineOfModule('mongoose'), 'mongodb');
+  assert.equal(engineOfModule('better-sqlite3'), 'sqlite');
+  assert.equal(engineOfModule('ioredis'), 'redis');
+  assert.equal(engineOfModule('drizzle-orm/node-postgres'), 'postgres');
+  assert.equal(engineOfModule('drizzle-orm/better-sqlite3'), 'sqlite');
+  assert.equal(engineOfModule('drizzle-orm/mysql-core'), 'mysql');
+  assert.equal(engineOfModule('drizzle-orm'), undefined);
+  assert.equal(engineOfModule('./db'), undefined);
+  assert.equal(engineOfModule('toString'), undefined);
+});
