@@ -70,6 +70,11 @@ test('escapes in strings still map to exact file offsets', () => {
     ['connection-url', 'mobius', '', 3, 14, 4, 6],
   ]);
   assert.deepEqual(references.map((r) => r.value), ['C:\\data\\auth.db', 'data/app.db', 'data/zoe.db', 'postgresql://u@h/mobius']);
+
+  // String.raw keeps backslashes as written.
+  const raw = detect('const p = String.raw`C:\\data\\${name}\\zoe.db`;', 'src/win.js').references;
+  assert.deepEqual(summary(raw), [['sqlite-path', 'zoe.db', '', 0, 21, 0, 43]]);
+  assert.equal(raw[0].value, 'C:\\data\\${name}\\zoe.db');
 });
 
 test('template literals: substitutions are placeholders, so a templated URL has no literal password', () => {
@@ -244,6 +249,9 @@ test('JSX and TSX: attribute strings are searched (raw: JSX takes no backslash e
     assert.deepEqual(summary(references), expected, path);
     assert.equal(references[2].value, 'C:\\data\\x.db', path);
   }
+  // A JSX attribute ending in a backslash is closed by its quote.
+  const trailing = detect("<A dir='C:\\dbs\\' file='data/one.db' />;", 'ui/A.jsx').references;
+  assert.deepEqual(summary(trailing), [['sqlite-path', 'one.db', '', 0, 23, 0, 34]]);
 });
 
 test('ESM, CommonJS and TypeScript module flavours all parse', () => {

@@ -117,10 +117,14 @@ function unescapeInto(b: PieceBuilder, raw: string, offset: number): void {
   }
 }
 
-/** Raw source between a literal's delimiters; `close` is the closing delimiter, when written. */
-function between(text: string, start: number, end: number, close: string): [number, number] {
+/**
+ * Raw source between a literal's delimiters; `close` is the closing delimiter, when written
+ * (`escapes`: whether a backslash can escape it; not in JSX attributes).
+ */
+function between(text: string, start: number, end: number, close: string, escapes = true): [number, number] {
   const inner = start + 1;
-  if (end - inner >= close.length && text.slice(end - close.length, end) === close && !escapedAt(text, end - close.length, inner)) {
+  const closed = end - inner >= close.length && text.slice(end - close.length, end) === close;
+  if (closed && !(escapes && escapedAt(text, end - close.length, inner))) {
     return [inner, end - close.length];
   }
   return [inner, end]; // unterminated: everything after the opening delimiter
@@ -512,10 +516,11 @@ class JsAnalysis {
   private stringPiece(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral): Piece {
     const text = this.sf.text;
     const open = node.getStart(this.sf);
-    const [start, end] = between(text, open, node.end, text[open]);
+    // JSX attribute strings take no backslash escapes; String.raw`...` keeps them as written.
+    const jsx = node.parent !== undefined && ts.isJsxAttribute(node.parent);
+    const [start, end] = between(text, open, node.end, text[open], !jsx);
     const b = new PieceBuilder();
-    // JSX attribute strings take no backslash escapes.
-    if (node.parent && ts.isJsxAttribute(node.parent)) b.pushRaw(text.slice(start, end), start);
+    if (jsx || isStringRaw(node)) b.pushRaw(text.slice(start, end), start);
     else unescapeInto(b, text.slice(start, end), start);
     return b.build();
   }
@@ -528,9 +533,10 @@ class JsAnalysis {
   private templatePiece(node: ts.TemplateExpression): Piece {
     const text = this.sf.text;
     const b = new PieceBuilder();
+    const decode = isStringRaw(node) ? (raw: string, at: number) => b.pushRaw(raw, at) : (raw: string, at: number) => unescapeInto(b, raw, at);
     const head = node.head;
     const headStart = head.getStart(this.sf);
-    unescapeInto(b, text.slice(headStart + 1, head.end - 2), headStart + 1);
+    decode(text.slice(headStart + 1, head.end - 2), headStart + 1);
     for (const span of node.templateSpans) {
       const dollar = span.expression.pos - 2;
       b.push('$', dollar);
@@ -549,7 +555,7 @@ class JsAnalysis {
       b.push('}', litStart);
       const close = ts.isTemplateTail(lit) ? '`' : '${';
       const [from, to] = between(text, litStart, lit.end, close);
-      unescapeInto(b, text.slice(from, to), from);
+      decode(text.slice(from, to), from);
     }
     return b.build();
   }
@@ -769,6 +775,14 @@ class JsAnalysis {
     const name = nameInString(lit, this.sf);
     if (name) this.c.dbName(name.name, name.start, name.end, engine);
   }
+}
+
+/** String.raw`C:\data\x.db`: the template's value is its raw text. */
+function isStringRaw(node: ts.Node): boolean {
+  const p = node.parent;
+  if (!p || !ts.isTaggedTemplateExpression(p) || p.template !== node) return false;
+  const tag = unwrap(p.tag);
+  return ts.isPropertyAccessExpression(tag) && tag.name.text === 'raw' && ts.isIdentifier(tag.expression) && tag.expression.text === 'String';
 }
 
 /** `import x from './db'`, `require('./db')`, `import('./db')`: code modules, not data. */
