@@ -24,7 +24,7 @@ export const detectPython: Detector = (file) => {
   const c = new ReferenceCollector(file);
   const parser = pythonParser();
   if (!parser) {
-    analyzeWithoutGrammar(c, file.text);
+    analyzePythonWithoutGrammar(c, file.text);
     return c.result();
   }
   let tree;
@@ -374,6 +374,7 @@ class PyAnalysis {
   private readonly settings: Set<string>;
   private readonly fileEngine: Engine;
   private readonly alembic: boolean;
+  private readonly envOf = new Map<number, string | undefined>();
 
   constructor(
     private readonly c: ReferenceCollector,
@@ -419,6 +420,10 @@ class PyAnalysis {
         if (read) return void this.c.envRead(read.text, read.start, read.end);
         return children();
       }
+      case 'delete_statement':
+        // `del os.environ["X"]` neither reads nor defines X.
+        for (const target of named(node)) if (!(target.type === 'subscript' && this.envSubscript(target))) then(target);
+        return;
       case 'assignment':
       case 'augmented_assignment':
         if (this.envAssignment(node, then)) return;
@@ -455,6 +460,8 @@ class PyAnalysis {
 
   /** Records the URLs, DSNs and SQLite paths in a string, and the tables and names of its SQL. */
   private search(m: MappedText, defaultOf: string | undefined): void {
+    // `django.db.backends.sqlite3` is a module path, not a SQLite file.
+    if (/^[\w.]*\bdb\.backends\.\w+$/.test(m.text)) return;
     recordLiterals(this.c, m, { defaultOf });
     if (!looksLikeSql(m.text)) return;
     for (const t of findSqlTables(m.text)) {
@@ -495,15 +502,19 @@ class PyAnalysis {
 
   /** The env var whose value `node` is when it is set: the last read of an `A or B` chain. */
   private readEnvOf(node: SyntaxNode): string | undefined {
+    // Memoized: every `or` of a long chain asks about the chain below it.
+    if (this.envOf.has(node.id)) return this.envOf.get(node.id);
     const n = unwrap(node);
-    if (n.type === 'call') return this.envCall(n)?.name.text;
-    if (n.type === 'subscript') return this.envSubscript(n)?.text;
-    if (n.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'or') {
+    let env: string | undefined;
+    if (n.type === 'call') env = this.envCall(n)?.name.text;
+    else if (n.type === 'subscript') env = this.envSubscript(n)?.text;
+    else if (n.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'or') {
       const right = n.childForFieldName('right');
       const left = n.childForFieldName('left');
-      return (right && this.readEnvOf(right)) ?? (left && this.readEnvOf(left)) ?? undefined;
+      env = (right && this.readEnvOf(right)) ?? (left && this.readEnvOf(left)) ?? undefined;
     }
-    return undefined;
+    this.envOf.set(node.id, env);
+    return env;
   }
 
   /** `os.getenv("X") or "default"`: the right side is only the default of X. */
@@ -783,7 +794,7 @@ function classAssignments(body: SyntaxNode): Map<string, SyntaxNode> {
 const TOKEN_RE = /#[^\n]*|([rRbBuUfF]{0,2})(?:"""([\s\S]*?)"""|'''([\s\S]*?)'''|"((?:\\.|[^"\\\n])*)"|'((?:\\.|[^'\\\n])*)')/g;
 
 /** Degraded mode (grammar not loaded): the raw text of each string literal, comments aside. */
-function analyzeWithoutGrammar(c: ReferenceCollector, text: string): void {
+export function analyzePythonWithoutGrammar(c: ReferenceCollector, text: string): void {
   for (const m of text.matchAll(TOKEN_RE)) {
     if (m[0].startsWith('#') || /b/i.test(m[1])) continue;
     const triple = m[2] ?? m[3];
