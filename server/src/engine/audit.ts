@@ -96,7 +96,7 @@ export function summarize(references: readonly DbReference[], config: RulesConfi
   };
   for (const spec of config?.databases ?? []) {
     entry(spec.name, spec.role, spec.engine);
-    for (const a of spec.absorbs) entry(a, 'legacy', undefined, spec.name);
+    for (const a of spec.absorbs) entry(a, 'legacy', spec.engine, spec.name); // merged into it, so of its engine
   }
   for (const ref of references) {
     const res = resolver.resolve(ref);
