@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findSqlNames, findSqlStrings, findSqlTables, looksLikeSql } from '../../server/src/engine/sqlTables';
+import fc from 'fast-check';
+import { analyzeSql, findSqlNames, findSqlStrings, findSqlTables, looksLikeSql } from '../../server/src/engine/sqlTables';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 
 /** [schema.name, decl|use, line, startChar, endChar] of each table, in order; the text at the range is the bare name. */
@@ -350,4 +351,25 @@ test('looksLikeSql: English and code that merely starts with a keyword', () => {
     '',
     '-- SELECT * FROM t',
   ]) assert.equal(looksLikeSql(s), false, s);
+});
+
+test('any text: no throw, ranges inside the text, names equal their (unquoted) text, nothing found inside comments', () => {
+  const piece = fc.constantFrom(
+    'SELECT ', 'FROM ', 'JOIN ', 'CREATE TABLE ', 'INSERT INTO ', 'UPDATE ', ' SET ', 'WITH ', ' AS ', 'DROP SCHEMA ', 'USE ',
+    'SET search_path TO ', '\\c ', 'users', 'rag.docs', '"Q ""x"""', '`b`', '[br]', "'str''s'", "E'a\\'b'", '$$ body $$', '$t$ x $t$',
+    '(', ')', ',', ';', '.', '*', '-- c\n', '/* c */', '\n', ' ', '${x}', '{y}', '$1', '?', '::int', 'extract(year FROM d)', '#',
+  );
+  fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+    const sql = pieces.join('');
+    const { tables, names, strings } = analyzeSql(sql);
+    for (const m of [...tables, ...names]) {
+      assert.ok(m.start >= 0 && m.start < m.end && m.end <= sql.length, `${m.start}-${m.end} in ${JSON.stringify(sql)}`);
+      const raw = sql.slice(m.start, m.end);
+      assert.ok(raw === m.name || raw.replace(/""|``|\]\]/g, (q) => q[0]) === m.name, `${JSON.stringify(raw)} vs ${m.name}`);
+    }
+    for (const s of strings) for (const o of s.offsets) assert.ok(o >= 0 && o < sql.length);
+  }), { numRuns: 2000 });
+  // The same names, wrapped in comments, are found nowhere.
+  const commented = '-- SELECT * FROM a;\n/* CREATE SCHEMA b; \\c c */\n';
+  assert.deepEqual(analyzeSql(commented), { tables: [], names: [], strings: [] });
 });

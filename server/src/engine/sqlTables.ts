@@ -185,8 +185,9 @@ function copyDataEnd(text: string, from: number, statement: Token[]): number | u
 function tokenize(text: string, base = 0): Token[] {
   const out: Token[] = [];
   let statementFrom = 0;
-  const push = (kind: TokenKind, value: string, start: number, end: number, extra: Partial<Token> = {}) => {
-    out.push({ kind, value, up: kind === 'word' || kind === 'meta' ? value.toUpperCase() : value, start: base + start, end: base + end, ...extra });
+  const push = (kind: TokenKind, value: string, start: number, end: number, extra?: Partial<Token>) => {
+    const token: Token = { kind, value, up: kind === 'word' || kind === 'meta' ? value.toUpperCase() : value, start: base + start, end: base + end };
+    out.push(extra ? Object.assign(token, extra) : token);
   };
   let i = 0;
   while (i < text.length) {
@@ -302,7 +303,8 @@ const DEFAULT_SCHEMAS = new Set(['public', '$user', 'pg_catalog', 'pg_temp', 'in
 interface ScanResult {
   tables: SqlTableMatch[];
   names: SqlNameMatch[];
-  strings: SqlString[];
+  /** String tokens; turned into SqlStrings only when asked for (offset arrays are costly on big dumps). */
+  strings: Token[];
 }
 
 class Scan {
@@ -336,13 +338,13 @@ class Scan {
         continue;
       }
       if (k.kind === 'string') {
-        this.out.strings.push(unescapedString(k));
+        this.out.strings.push(k);
         continue;
       }
       if (k.kind === 'dollar') {
         // A function or DO body is SQL (PL/pgSQL); any other dollar-quoted text is a string.
         if (t[i - 1]?.up === 'AS' || t[i - 1]?.up === 'DO') scanInto(k.value, k.start, this.out, this.seen);
-        else this.out.strings.push({ text: k.value, offsets: Array.from({ length: k.value.length }, (_, n) => k.start + n) });
+        else this.out.strings.push(k);
         continue;
       }
       if (k.kind === 'word') this.word(i);
@@ -778,7 +780,8 @@ function skip(t: Token[], j: number, words: string[]): number {
 
 /** A string token's content with `''` unescaped, each character at its offset. */
 function unescapedString(k: Token): SqlString {
-  // The token's value is already unescaped; rebuild the offsets from the raw length.
+  // The token's value is already unescaped; rebuild the offsets from the raw length
+  // (dollar-quoted strings have no escapes, so their lengths agree).
   const text = k.value;
   const offsets: number[] = [];
   let raw = k.start;
@@ -801,7 +804,7 @@ function scanSql(sql: string): ScanResult {
   const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
   out.tables.sort(byStart);
   out.names.sort(byStart);
-  out.strings.sort((a, b) => (a.offsets[0] ?? 0) - (b.offsets[0] ?? 0));
+  out.strings.sort(byStart);
   return out;
 }
 
@@ -823,7 +826,13 @@ export function findSqlNames(sql: string): SqlNameMatch[] {
  * bodies), unescaped with offsets, for a detector to search for URLs, DSNs and SQLite paths.
  */
 export function findSqlStrings(sql: string): SqlString[] {
-  return scanSql(sql).strings;
+  return scanSql(sql).strings.map(unescapedString);
+}
+
+/** Tables, names and strings of SQL text in one pass (what a SQL file's detector needs). */
+export function analyzeSql(sql: string): { tables: SqlTableMatch[]; names: SqlNameMatch[]; strings: SqlString[] } {
+  const { tables, names, strings } = scanSql(sql);
+  return { tables, names, strings: strings.map(unescapedString) };
 }
 
 // looksLikeSql: a statement keyword, then what that statement needs next. English sentences

@@ -5,13 +5,14 @@
 
 import { ReferenceCollector } from '../collector';
 import { recordLiterals } from '../mappedText';
-import { findSqlNames, findSqlStrings, findSqlTables } from '../sqlTables';
+import { analyzeSql } from '../sqlTables';
 import type { Detector } from '../types';
 
 export const detectSql: Detector = (file) => {
   const c = new ReferenceCollector(file);
-  for (const t of findSqlTables(file.text)) c.table(t.name, t.schema, t.start, t.end, 'sql', t.declaration);
-  for (const n of findSqlNames(file.text)) c.dbName(n.name, n.start, n.end, n.engine);
-  for (const s of findSqlStrings(file.text)) recordLiterals(c, s);
+  const sql = analyzeSql(file.text);
+  for (const t of sql.tables) c.table(t.name, t.schema, t.start, t.end, 'sql', t.declaration);
+  for (const n of sql.names) c.dbName(n.name, n.start, n.end, n.engine);
+  for (const s of sql.strings) recordLiterals(c, s);
   return c.result();
 };
