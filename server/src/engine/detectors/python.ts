@@ -756,7 +756,9 @@ class PyAnalysis {
       if (aliasKey) names = this.aliasNames(args.keywords.get(aliasKey)!);
       const first = args.positional[0];
       defaultNode = first && first.type !== 'ellipsis' ? first : args.keywords.get('default') ?? args.keywords.get('default_factory');
-      const skip = new Set([aliasKey && args.keywordNodes.get(aliasKey)?.id, defaultNode?.id, args.keywordNodes.get('default')?.id, args.keywordNodes.get('default_factory')?.id]);
+      // The alias names a var (not data) and the default is queued below with its var.
+      const handled = [aliasKey && args.keywordNodes.get(aliasKey), defaultNode, args.keywordNodes.get('default'), args.keywordNodes.get('default_factory')];
+      const skip = new Set(handled.filter((n): n is SyntaxNode => !!n).map((n) => n.id));
       const list = field.childForFieldName('arguments');
       for (const a of list ? named(list) : []) if (!skip.has(a.id)) then(a);
     }
