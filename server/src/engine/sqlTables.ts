@@ -429,9 +429,9 @@ class Scan {
       case 'USE':
         return this.use(i, first);
       case 'ATTACH':
-        return this.attach(i);
       case 'DETACH':
-        this.nameAt(skip(t, i + 1, ['DATABASE']), 'sqlite');
+        // `ATTACH 'auth.db' AS legacy`: the alias lives for one connection and designates the
+        // file, which its path (a literal found elsewhere) already reports. Not a database name.
         return;
     }
   }
@@ -655,14 +655,6 @@ class Scan {
     const after = t[i + 2];
     if (after && !isPunct(after, ';') && after.kind !== 'meta') return;
     this.addName(k, k.quote === '[' ? 'mssql' : 'mysql');
-  }
-
-  /** `ATTACH [DATABASE] 'file.db' AS alias`: the alias is a schema name (the file is a literal found elsewhere). */
-  private attach(i: number): void {
-    const t = this.t;
-    let j = skip(t, i + 1, ['DATABASE']);
-    for (let n = 0; j < t.length && n < 8 && t[j].up !== 'AS' && !isPunct(t[j], ';'); n++) j++;
-    if (t[j]?.up === 'AS') this.nameAt(j + 1, 'sqlite');
   }
 
   /** `\c db` / `\connect db` (psql), `\copy t from ...`. */

@@ -34,8 +34,6 @@ test('a consolidation migration: ATTACH path, dblink DSN, schemas and search_pat
   const { references, tables } = detectSql({ path: 'migrations/0007_consolidate.sql', text });
   assert.deepEqual(summary(references), [
     ['sqlite-path', 'auth.db', 'sqlite', 1, 17, 1, 34],
-    ['db-name', 'auth', 'sqlite', 1, 39, 1, 43],
-    ['db-name', 'auth', 'sqlite', 3, 16, 3, 20],
     ['db-name', 'rag', 'unknown', 5, 28, 5, 31],
     ['db-name', 'rag', 'postgres', 6, 19, 6, 22],
     ['connection-url', 'mobius_rag', 'postgres', 8, 24, 8, 74],
