@@ -43,8 +43,10 @@ test('the startup scan publishes diagnostics for files that are not open', async
   assert.equal((d.data as { rule: string; targetEnv: string }).targetEnv, 'DATABASE_PATH');
   assert.match(d.codeDescription!.href, /#legacy-database$/);
   assert.equal(d.relatedInformation?.[0].location.uri, uri(root, 'dbaudit.json'));
-  const status = client.notifications.find((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle');
-  assert.ok(status, 'a status notification after the scan');
+  // The status follows the diagnostics on the wire: wait for it rather than expect it already there.
+  const status = await client.waitFor('an idle status after the scan', () =>
+    client.notifications.find((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle'));
+  assert.equal((status.params as { errors: number }).errors, 1);
 });
 
 test('an open document is checked on open and re-checked on change', async () => {
