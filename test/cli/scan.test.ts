@@ -613,14 +613,18 @@ test('exit 2 on an invalid rules file, each problem with its line and column on 
 });
 
 test('--help and scan --help exit 0 with the usage; no command at all is a usage error', async () => {
-  const helps = [['--help'], ['-h'], ['scan', '--help']];
-  const runs = await Promise.all(helps.map((args) => run(args)));
+  const helps = [['--help'], ['-h']];
+  const runs = await Promise.all([...helps, ['scan', '--help']].map((args) => run(args)));
   for (const [i, args] of helps.entries()) {
     const r = runs[i];
     assert.equal(r.code, 0, args.join(' '));
     assert.match(r.stdout, /^Usage: db-audit <command> \[options\]/);
-    assert.match(r.stdout, /--format FORMAT +text \| json \| sarif \| markdown/);
+    assert.match(r.stdout, /^  scan +Audit the workspace at PATH/m);
   }
+  const scanHelp = runs[2];
+  assert.equal(scanHelp.code, 0);
+  assert.match(scanHelp.stdout, /^Usage: db-audit scan \[PATH\] \[options\]/);
+  assert.match(scanHelp.stdout, /--format FORMAT +text \| json \| sarif \| markdown/);
   const none = await run([]);
   assert.equal(none.code, 2);
   assert.match(none.stdout, /^Usage: db-audit/);

@@ -1,0 +1,41 @@
+// What every `db-audit` command shares: its shape, its I/O, exit codes, and the checks of a
+// workspace argument. One file per command under `commands/`, registered in `main.ts`.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+}
+
+/** A mistake in how the command was called: reported with a pointer to `--help`, exit 2. */
+export class UsageError extends Error {}
+
+export interface Command {
+  /** One line for the command list in `db-audit --help`. */
+  summary: string;
+  /** The command's own usage text (`db-audit <command> --help`). */
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** The workspace folder a PATH argument names (default `.`); a usage error when it is not a folder. */
+export async function workspaceRoot(arg: string | undefined): Promise<string> {
+  const root = path.resolve(arg ?? '.');
+  const stat = await fs.stat(root).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new UsageError(`${arg ?? '.'} is not a directory`);
+  return root;
+}
+
+/** `--max-file-size BYTES`, checked. */
+export function parseMaxFileSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--max-file-size takes a positive whole number of bytes`);
+  return n;
+}

@@ -1,0 +1,71 @@
+// `db-audit scan`: audit a workspace against its rules file and render a report.
+
+import { promises as fs } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { auditWorkspace, type AuditResult } from '../../engine/audit';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../engine/reports';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type CliIo, type Command } from '../command';
+
+const USAGE = `Usage: db-audit scan [PATH] [options]
+
+Audit the workspace at PATH (default: .) against its dbaudit.json.
+
+Options:
+  --config FILE          Rules file (default: PATH/dbaudit.json when present)
+  --format FORMAT        ${REPORT_FORMATS.join(' | ')} (default: text)
+  --output FILE          Write the report to FILE instead of stdout
+  --max-file-size BYTES  Skip files larger than this (default: 2097152)
+  -h, --help             Show this help
+
+Exit codes: 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
+
+/**
+ * Prints the rules file's problems and returns true when it cannot be used (errors, or no
+ * config at all): commands then stop with exit 2 rather than audit against a wrong target.
+ */
+export function reportRulesFileErrors(result: AuditResult, io: CliIo): boolean {
+  const rulesFile = result.rulesFile;
+  if (!rulesFile) return false;
+  const errors = rulesFile.problems.filter((p) => p.severity === 'error');
+  if (errors.length === 0 && rulesFile.config) return false;
+  for (const p of rulesFile.problems) {
+    io.stderr.write(`${rulesFile.path}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.severity}: ${p.message}\n`);
+  }
+  io.stderr.write(`db-audit: the rules file ${rulesFile.path} has errors; fix them first\n`);
+  return true;
+}
+
+export const scanCommand: Command = {
+  summary: 'Audit the workspace at PATH (default: .) against its dbaudit.json',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        'max-file-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) throw new UsageError(`scan takes one PATH, got ${positionals.length}`);
+    const format = values.format as ReportFormat;
+    if (!REPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${REPORT_FORMATS.join(', ')})`);
+    const maxFileSize = parseMaxFileSize(values['max-file-size']);
+    const root = await workspaceRoot(positionals[0]);
+
+    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize });
+    if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
+    const colour = format === 'text' && !values.output && io.stdout.isTTY === true && !process.env.NO_COLOR;
+    const report = renderReport(format, result, { colour });
+    if (values.output) await fs.writeFile(values.output, report);
+    else io.stdout.write(report);
+    return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
