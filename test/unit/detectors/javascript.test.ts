@@ -4,13 +4,7 @@ import { ts } from 'ts-morph';
 import { detectJavaScript, engineOfModule, scriptKindOf } from '../../../server/src/engine/detectors/javascript';
 import { digest } from '../../../server/src/engine/collector';
 import type { DbReference, TableReference } from '../../../server/src/engine/types';
-
-/** [kind, target, defaultOf, startLine, startChar, endLine, endChar] of each reference, in file order. */
-function summary(refs: DbReference[]): Array<[string, string, string, number, number, number, number]> {
-  return [...refs]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.kind.localeCompare(b.kind))
-    .map((r) => [r.kind, r.target, r.defaultOf ?? '', r.range.start.line, r.range.start.character, r.range.end.line, r.range.end.character]);
-}
+import { summary } from '../../helpers/references';
 
 /** [name, schema, form, declaration, line, startChar, endChar] of each table, in file order. */
 function tables(found: TableReference[]): Array<[string, string, string, boolean, number, number, number]> {

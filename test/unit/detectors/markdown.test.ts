@@ -3,17 +3,11 @@ import assert from 'node:assert/strict';
 import { loadGrammars } from '../../../server/src/engine/treeSitter';
 import { detectMarkdown } from '../../../server/src/engine/detectors/markdown';
 import type { DbReference } from '../../../server/src/engine/types';
+import { summary } from '../../helpers/references';
 
 before(async () => {
   await loadGrammars();
 });
-
-/** [kind, target, defaultOf, startLine, startChar, endLine, endChar] of each reference, in file order. */
-function summary(refs: DbReference[]): Array<[string, string, string, number, number, number, number]> {
-  return [...refs]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.kind.localeCompare(b.kind))
-    .map((r) => [r.kind, r.target, r.defaultOf ?? '', r.range.start.line, r.range.start.character, r.range.end.line, r.range.end.character]);
-}
 
 test('prose, links and HTML comments are not references; inline code spans are searched', () => {
   const text = [

@@ -2,13 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectPrisma } from '../../../server/src/engine/detectors/prisma';
 import type { DbReference, TableReference } from '../../../server/src/engine/types';
-
-/** [kind, target, engine, startLine, startChar, endLine, endChar], in file order. */
-function summary(refs: DbReference[]): Array<[string, string, string, number, number, number, number]> {
-  return [...refs]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.kind.localeCompare(b.kind))
-    .map((r) => [r.kind, r.target, r.engine, r.range.start.line, r.range.start.character, r.range.end.line, r.range.end.character]);
-}
+import { summaryWithEngine } from '../../helpers/references';
 
 /** [schema.name, line, startChar, endChar] of each table (all Prisma tables are declarations). */
 function tableSummary(tables: TableReference[]): Array<[string, number, number, number]> {
@@ -59,7 +53,7 @@ test('a multi-schema Postgres datasource: env reads, schema names, models with @
     '}',
   ].join('\n');
   const { references, tables } = detectPrisma({ path: 'prisma/schema.prisma', text });
-  assert.deepEqual(summary(references), [
+  assert.deepEqual(summaryWithEngine(references), [
     ['env-read', 'DATABASE_URL', 'unknown', 3, 27, 3, 39],
     ['env-read', 'DIRECT_URL', 'unknown', 4, 28, 4, 38],
     ['env-read', 'SHADOW_DATABASE_URL', 'unknown', 5, 27, 5, 46],
@@ -89,7 +83,7 @@ test('literal URLs in the datasource are connection strings with masked password
     '}',
   ].join('\n');
   const { references, tables } = detectPrisma({ path: 'schema.prisma', text });
-  assert.deepEqual(summary(references), [
+  assert.deepEqual(summaryWithEngine(references), [
     ['connection-url', 'shop', 'mysql', 2, 14, 2, 47],
     ['sqlite-path', 'dev.db', 'sqlite', 6, 19, 6, 27],
   ]);
@@ -115,6 +109,6 @@ test('comments are never references: commented blocks, fields and env() calls', 
     '}',
   ].join('\n');
   const { references, tables } = detectPrisma({ path: 'schema.prisma', text });
-  assert.deepEqual(summary(references), [['env-read', 'DATABASE_URL', 'unknown', 10, 13, 10, 25]]);
+  assert.deepEqual(summaryWithEngine(references), [['env-read', 'DATABASE_URL', 'unknown', 10, 13, 10, 25]]);
   assert.deepEqual(tables, []);
 });

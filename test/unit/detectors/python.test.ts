@@ -4,17 +4,11 @@ import { loadGrammars } from '../../../server/src/engine/treeSitter';
 import { analyzePythonWithoutGrammar, decodeEscape, detectPython, splitQualified } from '../../../server/src/engine/detectors/python';
 import { digest, ReferenceCollector } from '../../../server/src/engine/collector';
 import type { DbReference, TableReference } from '../../../server/src/engine/types';
+import { summary } from '../../helpers/references';
 
 before(async () => {
   await loadGrammars();
 });
-
-/** [kind, target, defaultOf, startLine, startChar, endLine, endChar] of each reference, in file order. */
-function summary(refs: DbReference[]): Array<[string, string, string, number, number, number, number]> {
-  return [...refs]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.kind.localeCompare(b.kind))
-    .map((r) => [r.kind, r.target, r.defaultOf ?? '', r.range.start.line, r.range.start.character, r.range.end.line, r.range.end.character]);
-}
 
 /** [name, schema, form, declaration, line, startChar, endChar] of each table, in file order. */
 function tableSummary(tables: TableReference[]): Array<[string, string, string, boolean, number, number, number]> {

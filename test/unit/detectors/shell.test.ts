@@ -4,17 +4,11 @@ import { loadGrammars } from '../../../server/src/engine/treeSitter';
 import { analyzeShellText, detectShell } from '../../../server/src/engine/detectors/shell';
 import { digest, ReferenceCollector } from '../../../server/src/engine/collector';
 import type { DbReference } from '../../../server/src/engine/types';
+import { summary } from '../../helpers/references';
 
 before(async () => {
   await loadGrammars();
 });
-
-/** [kind, target, defaultOf, startLine, startChar, endLine, endChar] of each reference, in file order. */
-function summary(refs: DbReference[]): Array<[string, string, string, number, number, number, number]> {
-  return [...refs]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.kind.localeCompare(b.kind))
-    .map((r) => [r.kind, r.target, r.defaultOf ?? '', r.range.start.line, r.range.start.character, r.range.end.line, r.range.end.character]);
-}
 
 test('export with ${DATABASE_PATH:-default}: a definition, a read, and a literal that is only the default', () => {
   const text = 'export DATABASE_PATH="${DATABASE_PATH:-/app/data/zoe.db}"\n';

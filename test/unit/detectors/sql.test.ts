@@ -2,13 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectSql } from '../../../server/src/engine/detectors/sql';
 import type { DbReference, TableReference } from '../../../server/src/engine/types';
-
-/** [kind, target, engine, startLine, startChar, endLine, endChar], in file order. */
-function summary(refs: DbReference[]): Array<[string, string, string, number, number, number, number]> {
-  return [...refs]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.kind.localeCompare(b.kind))
-    .map((r) => [r.kind, r.target, r.engine, r.range.start.line, r.range.start.character, r.range.end.line, r.range.end.character]);
-}
+import { summaryWithEngine } from '../../helpers/references';
 
 /** [schema.name, decl|use, line, startChar, endChar] of each table, in file order. */
 function tableSummary(tables: TableReference[]): Array<[string, string, number, number, number]> {
@@ -32,7 +26,7 @@ test('a consolidation migration: ATTACH path, dblink DSN, schemas and search_pat
     '',
   ].join('\n');
   const { references, tables } = detectSql({ path: 'migrations/0007_consolidate.sql', text });
-  assert.deepEqual(summary(references), [
+  assert.deepEqual(summaryWithEngine(references), [
     ['sqlite-path', 'auth.db', 'sqlite', 1, 17, 1, 34],
     ['db-name', 'rag', 'unknown', 5, 28, 5, 31],
     ['db-name', 'rag', 'postgres', 6, 19, 6, 22],
@@ -59,7 +53,7 @@ test('a schema dump with quoted identifiers; escaped quotes keep literal offsets
     'CREATE INDEX "ix_Sessions_id" ON "Sessions" ("id");',
   ].join('\n');
   const { references, tables } = detectSql({ path: 'schema.sql', text });
-  assert.deepEqual(summary(references), [['sqlite-path', 'sessions.db', 'sqlite', 2, 32, 2, 52]]);
+  assert.deepEqual(summaryWithEngine(references), [['sqlite-path', 'sessions.db', 'sqlite', 2, 32, 2, 52]]);
   assert.deepEqual(tableSummary(tables), [
     ['main.Sessions', 'decl', 0, 21, 29],
     ['Sessions', 'use', 4, 34, 42],
@@ -77,7 +71,7 @@ test('nothing in comments, identifiers or COPY data is a reference; psql \\c nam
     '\\.',
   ].join('\n');
   const { references, tables } = detectSql({ path: 'seed.sql', text });
-  assert.deepEqual(summary(references), [['db-name', 'mobius_chat', 'postgres', 2, 3, 2, 14]]);
+  assert.deepEqual(summaryWithEngine(references), [['db-name', 'mobius_chat', 'postgres', 2, 3, 2, 14]]);
   assert.deepEqual(tableSummary(tables), [
     ['t', 'use', 3, 41, 42],
     ['t', 'use', 4, 5, 6],

@@ -2,13 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectText, quotedSpans } from '../../../server/src/engine/detectors/text';
 import type { DbReference } from '../../../server/src/engine/types';
-
-/** [kind, target, defaultOf, startLine, startChar, endLine, endChar] of each reference, in file order. */
-function summary(refs: DbReference[]): Array<[string, string, string, number, number, number, number]> {
-  return [...refs]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.kind.localeCompare(b.kind))
-    .map((r) => [r.kind, r.target, r.defaultOf ?? '', r.range.start.line, r.range.start.character, r.range.end.line, r.range.end.character]);
-}
+import { summary } from '../../helpers/references';
 
 test('properties: JDBC URLs and key=value SQLite paths; comment lines and prose are not references', () => {
   const text = [

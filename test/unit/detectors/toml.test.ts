@@ -3,17 +3,7 @@ import assert from 'node:assert/strict';
 import { detectToml, parseToml } from '../../../server/src/engine/detectors/toml';
 import { digest } from '../../../server/src/engine/collector';
 import type { DbReference } from '../../../server/src/engine/types';
-
-/** [kind, target, defaultOf, startLine, startChar, endLine, endChar] of each reference, in file order. */
-function summary(refs: DbReference[]): Array<[string, string, string, number, number, number, number]> {
-  return [...refs]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.kind.localeCompare(b.kind))
-    .map((r) => [r.kind, r.target, r.defaultOf ?? '', r.range.start.line, r.range.start.character, r.range.end.line, r.range.end.character]);
-}
-
-function definitions(refs: DbReference[]): Map<string, DbReference> {
-  return new Map(refs.filter((r) => r.kind === 'env-define').map((r) => [r.envVar!, r]));
-}
+import { definitions, summary } from '../../helpers/references';
 
 test('fly.toml: [env] keys are definitions, their values literals; comments, keys and non-var keys are not', () => {
   const text = [
