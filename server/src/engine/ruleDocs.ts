@@ -28,4 +28,6 @@ export const RULE_SUMMARIES: Record<RuleId, string> = {
   'undeclared-database-file': 'A database file the rules file does not declare (forbidNewDatabaseFiles).',
   'prefixed-table': 'A table named with a schema prefix instead of being qualified by the schema.',
   'invalid-rules-file': 'The rules file has a syntax, schema or consistency problem.',
+  'duplicate-table': 'A table of an absorbed database that its target database has too.',
+  'diverging-rows': 'Rows of an absorbed database missing from its target, or differing from it.',
 };

@@ -106,7 +106,10 @@ export type RuleId =
   | 'env-mismatch'
   | 'undeclared-database-file'
   | 'prefixed-table'
-  | 'invalid-rules-file';
+  | 'invalid-rules-file'
+  /** From inspecting the databases themselves (engine/inspect), not from references. */
+  | 'duplicate-table'
+  | 'diverging-rows';
 
 /** A place in another file that explains a finding (usually the rules file entry). */
 export interface RelatedLocation {
