@@ -219,6 +219,12 @@ function pickKind(r: Rng): Kind {
   return 'python';
 }
 
+/** One source file of `lines` lines in the generator's style, with database references (for editor latency). */
+export function syntheticSource(language: 'python' | 'ts', lines: number, seed: number): string {
+  const r = new Rng(seed);
+  return language === 'python' ? pythonFile(r, true, lines) : tsFile(r, true, lines);
+}
+
 const ROOT_FILES: GeneratedFile[] = [
   {
     path: 'dbaudit.json',

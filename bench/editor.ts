@@ -1,0 +1,133 @@
+// Editor latency through the real LSP protocol: the built server over stdio (the tests' client).
+// - first diagnostics of an open file: from `initialized` to its publishDiagnostics while the
+//   workspace scan runs; hover latency while that scan runs;
+// - change → diagnostics: each edit rewrites one line of a 5,000-line file so that the file's
+//   diagnostics change (the server publishes only changed diagnostics), and waits for them.
+// The server debounces changes (DEBOUNCE_MS in server.ts), so that delay is part of each edit.
+
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { TestClient, uri } from '../test/helpers/lspClient';
+import { syntheticSource } from './generate';
+import { percentile } from './measure';
+
+export interface EditorLatency {
+  workspace: string;
+  /** initialized → first publishDiagnostics of a file opened right after it, during the scan. */
+  firstDiagnosticsMs: number;
+  /** initialized → the status turning idle (the initial workspace scan). */
+  initialScanMs: number;
+  hoverDuringScan: { count: number; p50: number; p95: number; max: number };
+  hoverIdle: { count: number; p50: number; p95: number; max: number };
+  edits: Record<'python' | 'typescript', { lines: number; edits: number; p50: number; p95: number; max: number }>;
+}
+
+const DIR = 'bench-editor';
+const LINES = 5000;
+const MARK_LINE = 2500;
+
+interface Target {
+  rel: string;
+  languageId: string;
+  text: string;
+  line: (i: number) => string;
+}
+
+function targets(): Record<'python' | 'typescript', Target> {
+  const withMark = (src: string, mark: string) => {
+    const lines = src.split('\n').slice(0, LINES);
+    lines[MARK_LINE] = mark;
+    return lines.join('\n') + '\n';
+  };
+  const py = (i: number) => `EDIT_DB = "/app/data/edit_${i}.db"`;
+  const ts = (i: number) => `const EDIT_DB = 'data/edit_${i}.db';`;
+  return {
+    python: { rel: `${DIR}/edit_target.py`, languageId: 'python', text: withMark(syntheticSource('python', LINES + 50, 11), py(0)), line: py },
+    typescript: { rel: `${DIR}/edit_target.ts`, languageId: 'typescript', text: withMark(syntheticSource('ts', LINES + 50, 12), ts(0)), line: ts },
+  };
+}
+
+const summary = (xs: number[]) => ({ count: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), max: Math.max(...xs) });
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+function idle(client: TestClient, after: number): boolean {
+  return client.notifications.slice(after).some((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle');
+}
+
+/** Waits for a publishDiagnostics of `docUri` newer than `before`. */
+async function nextDiagnostics(client: TestClient, docUri: string, before: PublishDiagnosticsParams | undefined): Promise<void> {
+  await client.waitFor(`diagnostics of ${docUri}`, () => {
+    const d = client.diagnostics.get(docUri);
+    return d !== undefined && d !== before;
+  }, 60_000);
+}
+
+export async function measureEditor(root: string, editsPerFile = 200): Promise<EditorLatency> {
+  const files = targets();
+  mkdirSync(path.join(root, DIR), { recursive: true });
+  for (const t of Object.values(files)) writeFileSync(path.join(root, t.rel), t.text);
+  const client = new TestClient();
+  try {
+    const py = files.python;
+    const pyUri = uri(root, py.rel);
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uri(root, ''),
+      workspaceFolders: [{ uri: uri(root, ''), name: path.basename(root) }],
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } },
+    });
+    const t0 = now();
+    await client.connection.sendNotification('initialized', {});
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: pyUri, languageId: py.languageId, version: 1, text: py.text } });
+
+    // Hover on the marked line's path while the scan runs, one request at a time.
+    const hoverPos = { line: MARK_LINE, character: py.line(0).indexOf('/app') + 2 };
+    const hover = async () => {
+      const s = now();
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: pyUri }, position: hoverPos });
+      return now() - s;
+    };
+    const during: number[] = [];
+    let firstDiagnosticsMs = NaN;
+    const first = nextDiagnostics(client, pyUri, undefined).then(() => (firstDiagnosticsMs = now() - t0));
+    while (!idle(client, 0)) {
+      during.push(await hover());
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const initialScanMs = now() - t0;
+    await first;
+    const idleHovers: number[] = [];
+    for (let i = 0; i < 50; i++) idleHovers.push(await hover());
+
+    const edits = {} as EditorLatency['edits'];
+    for (const [name, t] of Object.entries(files) as Array<['python' | 'typescript', Target]>) {
+      const docUri = uri(root, t.rel);
+      if (t !== py) {
+        // Its diagnostics need not change (the scan read the same text from disk): wait for the re-check.
+        const seen = client.notifications.length;
+        await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: t.languageId, version: 1, text: t.text } });
+        await client.waitFor('the re-check after open', () => idle(client, seen), 60_000);
+      }
+      const times: number[] = [];
+      let previous = t.line(0);
+      for (let i = 1; i <= editsPerFile; i++) {
+        const next = t.line(i);
+        const before = client.diagnostics.get(docUri);
+        const s = now();
+        await client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri: docUri, version: i + 1 },
+          contentChanges: [{ range: { start: { line: MARK_LINE, character: 0 }, end: { line: MARK_LINE, character: previous.length } }, text: next }],
+        });
+        await nextDiagnostics(client, docUri, before);
+        times.push(now() - s);
+        previous = next;
+      }
+      edits[name] = { lines: LINES, edits: editsPerFile, ...summary(times) };
+    }
+    return { workspace: root, firstDiagnosticsMs, initialScanMs, hoverDuringScan: summary(during), hoverIdle: summary(idleHovers), edits };
+  } finally {
+    await client.stop();
+    rmSync(path.join(root, DIR), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,179 @@
+// `npm run bench`: cold CLI scans of generated trees (1k and 10k files; 100k with --large) or of
+// any directories passed in, next to ripgrep's time for an equivalent candidate search in the
+// same run; then editor latency through the LSP server. Prints a table and writes JSON to
+// bench/results/. Not part of `npm test`: timings belong here, not in assertions.
+//
+//   npm run bench -- [DIR...] [--runs 5] [--large] [--seed 1] [--no-editor] [--edits 200]
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadRulesFile } from '../server/src/engine/audit';
+import { walkWorkspace } from '../server/src/engine/workspace';
+import { measureEditor, type EditorLatency } from './editor';
+import { generateTree, writeTree } from './generate';
+import { median, runMeasured } from './measure';
+
+const REPO = path.resolve(__dirname, '..');
+const BIN = path.join(REPO, 'server/bin/db-audit.js');
+
+/**
+ * What ripgrep looks for: the literals every database reference contains one of (URL schemes,
+ * SQLite extensions, env access, SQL DDL, ORM table names) — the candidate lines, found without
+ * parsing, which is what a regex audit script does.
+ */
+export const RG_CANDIDATES = ['://', '.db', '.sqlite', 'getenv', 'environ', 'process.env', 'DATABASE', 'POSTGRES', 'dbname', '__tablename__', 'CREATE '];
+
+interface TreeResult {
+  tree: string;
+  generated?: { files: number; seed: number };
+  files: number;
+  bytes: number;
+  runs: number;
+  ms: { median: number; min: number; max: number; all: number[] };
+  filesPerSec: number;
+  mbPerSec: number;
+  peakRssMb?: number;
+  findings: number;
+  references: number;
+  rg?: { ms: number; all: number[]; matchingLines: number; ratio: number };
+}
+
+function hasRg(): boolean {
+  return spawnSync('rg', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+async function sourceBytes(root: string): Promise<{ bytes: number }> {
+  const rules = await loadRulesFile(root, undefined);
+  const files = (await walkWorkspace({ root, ignoreGlobs: rules?.config?.ignore })).filter((f) => f.kind === 'source');
+  return { bytes: files.reduce((n, f) => n + f.size, 0) };
+}
+
+async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<TreeResult, 'tree' | 'generated'>> {
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'dbaudit-bench-out-')), 'report.json');
+  const args = [BIN, 'scan', root, '--format', 'json', '--output', out];
+  const { bytes } = await sourceBytes(root);
+  const samples = [];
+  for (let i = 0; i <= runs; i++) {
+    const s = await runMeasured(process.execPath, args);
+    if (s.code !== 0 && s.code !== 1) throw new Error(`db-audit exited ${s.code}: ${s.stderr}`);
+    if (i > 0) samples.push(s); // the first run warms the page cache, as a CI checkout's second step would find it
+  }
+  const report = JSON.parse(readFileSync(out, 'utf8')) as { filesScanned: number; references: unknown[]; findings: unknown[] };
+  rmSync(path.dirname(out), { recursive: true, force: true });
+  const all = samples.map((s) => s.ms);
+  const ms = median(all);
+  const rss = samples.map((s) => s.peakRss).filter((x): x is number => x !== undefined);
+  const result: Omit<TreeResult, 'tree' | 'generated'> = {
+    files: report.filesScanned,
+    bytes,
+    runs,
+    ms: { median: ms, min: Math.min(...all), max: Math.max(...all), all },
+    filesPerSec: report.filesScanned / (ms / 1000),
+    mbPerSec: bytes / 1048576 / (ms / 1000),
+    ...(rss.length ? { peakRssMb: Math.max(...rss) / 1048576 } : {}),
+    findings: report.findings.length,
+    references: report.references.length,
+  };
+  if (rg) {
+    // Same tree, same ignore rules (.gitignore), hidden files (.env) included, same size cap.
+    const rgArgs = ['--count', '--hidden', '-g', '!.git', '--max-filesize', '2M', '-F', ...RG_CANDIDATES.flatMap((c) => ['-e', c]), root];
+    const rgSamples = [];
+    for (let i = 0; i <= runs; i++) {
+      const s = await runMeasured('rg', rgArgs);
+      if (i > 0) rgSamples.push(s);
+    }
+    const matchingLines = rgSamples[0].stdout.split('\n').reduce((n, l) => n + (Number(l.slice(l.lastIndexOf(':') + 1)) || 0), 0);
+    const rgMs = median(rgSamples.map((s) => s.ms));
+    result.rg = { ms: rgMs, all: rgSamples.map((s) => s.ms), matchingLines, ratio: ms / rgMs };
+  }
+  return result;
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+
+function table(rows: TreeResult[], startup: number): string {
+  const head = ['tree', 'files', 'MB', 'median ms', 'files/s', 'MB/s', 'peak RSS MB', 'findings', 'rg ms', 'ours/rg'];
+  const body = rows.map((r) => [
+    r.tree, fmt(r.files), fmt(r.bytes / 1048576, 1), fmt(r.ms.median), fmt(r.filesPerSec), fmt(r.mbPerSec, 1),
+    r.peakRssMb === undefined ? '-' : fmt(r.peakRssMb), fmt(r.findings), r.rg ? fmt(r.rg.ms) : '-', r.rg ? fmt(r.rg.ratio, 1) + '×' : '-',
+  ]);
+  body.push(['(empty dir: start-up)', '0', '0', fmt(startup), '', '', '', '', '', '']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  return [line(head), '| ' + widths.map((w, i) => (i === 0 ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ') + ' |', ...body.map(line)].join('\n');
+}
+
+function editorTable(e: EditorLatency): string {
+  const r = (x: number) => fmt(x, 1);
+  return [
+    `editor (${path.basename(e.workspace)}): first diagnostics of an open file ${r(e.firstDiagnosticsMs)} ms after initialized (initial scan ${r(e.initialScanMs)} ms)`,
+    `  hover during the scan: p50 ${r(e.hoverDuringScan.p50)} ms, p95 ${r(e.hoverDuringScan.p95)} ms, max ${r(e.hoverDuringScan.max)} ms (${e.hoverDuringScan.count} requests); idle p95 ${r(e.hoverIdle.p95)} ms`,
+    ...Object.entries(e.edits).map(([lang, x]) => `  didChange → publishDiagnostics, ${x.lines}-line ${lang} file, ${x.edits} edits: p50 ${r(x.p50)} ms, p95 ${r(x.p95)} ms, max ${r(x.max)} ms`),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      runs: { type: 'string', default: '5' },
+      seed: { type: 'string', default: '1' },
+      sizes: { type: 'string', default: '1000,10000' },
+      large: { type: 'boolean', default: false },
+      'no-editor': { type: 'boolean', default: false },
+      edits: { type: 'string', default: '200' },
+    },
+  });
+  const runs = Number(values.runs);
+  const seed = Number(values.seed);
+  const sizes = positionals.length ? [] : values.sizes.split(',').map(Number);
+  if (values.large && !positionals.length) sizes.push(100_000);
+  const rg = hasRg();
+  if (!rg) console.log('rg is not on PATH: no ripgrep comparison in this run');
+
+  const work = path.join(os.tmpdir(), 'dbaudit-bench');
+  const trees: Array<{ tree: string; root: string; generated?: { files: number; seed: number } }> = [];
+  for (const n of sizes) {
+    const root = path.join(work, `files-${n}-seed-${seed}`);
+    writeTree(root, generateTree(n, seed));
+    trees.push({ tree: `generated ${fmt(n)}`, root, generated: { files: n, seed } });
+  }
+  for (const p of positionals) trees.push({ tree: path.basename(path.resolve(p)), root: path.resolve(p) });
+
+  const empty = mkdtempSync(path.join(os.tmpdir(), 'dbaudit-bench-empty-'));
+  const startupRuns: number[] = [];
+  for (let i = 0; i < 5; i++) startupRuns.push((await runMeasured(process.execPath, [BIN, 'scan', empty, '--format', 'json', '--output', os.devNull])).ms);
+  const startup = median(startupRuns);
+  rmSync(empty, { recursive: true, force: true });
+
+  const rows: TreeResult[] = [];
+  for (const t of trees) {
+    process.stdout.write(`scanning ${t.tree} (${t.root}) ${runs + 1}× ...\n`);
+    rows.push({ tree: t.tree, ...(t.generated ? { generated: t.generated } : {}), ...(await scanTree(t.root, runs, rg)) });
+  }
+  console.log(`\nnode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; medians of ${runs} cold CLI runs after one warm-up\n`);
+  console.log(table(rows, startup));
+
+  let editor: EditorLatency | undefined;
+  const editorRoot = trees.find((t) => t.generated?.files === 10_000)?.root ?? trees[trees.length - 1]?.root;
+  if (!values['no-editor'] && editorRoot) {
+    console.log(`\nmeasuring editor latency in ${editorRoot} ...`);
+    editor = await measureEditor(editorRoot, Number(values.edits));
+    console.log(editorTable(editor));
+  }
+
+  const results = path.join(REPO, 'bench/results');
+  mkdirSync(results, { recursive: true });
+  const file = path.join(results, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const machine = { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: os.totalmem() / 2 ** 30 };
+  writeFileSync(file, JSON.stringify({ machine, runs, startupMs: startup, rgCandidates: rg ? RG_CANDIDATES : undefined, trees: rows, editor }, null, 2) + '\n');
+  console.log(`\nwrote ${path.relative(REPO, file)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
