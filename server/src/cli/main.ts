@@ -5,12 +5,18 @@
 import { TOOL_VERSION } from '../engine/ruleDocs';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command } from './command';
 import { scanCommand } from './commands/scan';
+import { reportCommand } from './commands/report';
+import { inventoryCommand } from './commands/inventory';
+import { initCommand } from './commands/init';
 
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './command';
 
 /** Every command, by name, in the order `--help` lists them. */
 const COMMANDS: Record<string, Command> = {
   scan: scanCommand,
+  report: reportCommand,
+  inventory: inventoryCommand,
+  init: initCommand,
 };
 
 function usage(): string {

@@ -209,3 +209,15 @@ export async function findManifests(root: string, files: readonly string[]): Pro
   }
   return [...files, ...found];
 }
+
+/** The inventory of a finished audit (the CLI and the server's report request). */
+export async function inventoryOfAudit(audit: {
+  root: string;
+  files: ReadonlyArray<{ path: string }>;
+  references: readonly DbReference[];
+  tables: readonly TableReference[];
+  rulesFile?: { config?: RulesConfig };
+}): Promise<ModuleInventory[]> {
+  const files = await findManifests(audit.root, audit.files.map((f) => f.path));
+  return buildInventory({ references: audit.references, tables: audit.tables, files, config: audit.rulesFile?.config });
+}

@@ -27,3 +27,23 @@ export function actionFor(db: DatabaseSummary): string {
 export function roleLabel(db: DatabaseSummary): string {
   return db.role === 'legacy' ? `legacy → ${db.absorbedInto}` : db.role;
 }
+
+/**
+ * The whole workspace report (`db-audit report`, the extension's Audit Workspace): the audit,
+ * its module inventory, and optionally the previous audit's databases to compare with.
+ */
+export interface WorkspaceReportInput extends ReportInput {
+  inventory: readonly import('../inventory').ModuleInventory[];
+  previous?: readonly DatabaseSummary[];
+}
+
+/** "auth.db: 35 → 12 references" for each database whose count moved since `previous`. */
+export function referenceChanges(databases: readonly DatabaseSummary[], previous: readonly DatabaseSummary[] | undefined): string[] {
+  if (!previous) return [];
+  const before = new Map(previous.map((d) => [d.name, d.references]));
+  const now = new Map(databases.map((d) => [d.name, d.references]));
+  const names = [...new Set([...before.keys(), ...now.keys()])].sort();
+  return names
+    .filter((n) => (before.get(n) ?? 0) !== (now.get(n) ?? 0))
+    .map((n) => `${n}: ${before.get(n) ?? 0} → ${now.get(n) ?? 0} references`);
+}

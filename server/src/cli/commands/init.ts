@@ -1,0 +1,65 @@
+// `db-audit init`: write a starter dbaudit.json inferred from the audit of the workspace as it
+// is (any existing rules file is not read, so --force starts afresh).
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AnalysisCache, evaluate, RULES_FILE_NAME } from '../../engine/audit';
+import { starterRulesFile } from '../../engine/config/starterRules';
+import { loadGrammars } from '../../engine/treeSitter';
+import { readSourceText, walkWorkspace } from '../../engine/workspace';
+import { EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command } from '../command';
+
+const USAGE = `Usage: db-audit init [PATH] [options]
+
+Write PATH/dbaudit.json (default PATH: .), a starter rules file inferred from the workspace:
+the most referenced database of each engine as primary, the others listed in a comment
+suggesting "absorbs", the database env vars found, and "sameDatabase" groups for vars
+defined with equal values.
+
+Options:
+  --force                Overwrite an existing dbaudit.json
+  --max-file-size BYTES  Skip files larger than this (default: 2097152)
+  -h, --help             Show this help
+
+Exit codes: 0 written, 2 usage error or the file exists (without --force).`;
+
+export const initCommand: Command = {
+  summary: 'Write a starter dbaudit.json inferred from the workspace',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { force: { type: 'boolean' }, 'max-file-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) throw new UsageError(`init takes one PATH, got ${positionals.length}`);
+    const maxFileSize = parseMaxFileSize(values['max-file-size']);
+    const root = await workspaceRoot(positionals[0]);
+    const target = path.join(root, RULES_FILE_NAME);
+    if (!values.force && (await fs.stat(target).catch(() => undefined))) {
+      io.stderr.write(`db-audit: ${RULES_FILE_NAME} already exists in ${positionals[0] ?? '.'}; pass --force to overwrite it\n`);
+      return EXIT_USAGE;
+    }
+
+    // The audit without a rules file: what the workspace has, not what an old file says.
+    await loadGrammars();
+    const files = await walkWorkspace({ root, maxFileSize });
+    const cache = new AnalysisCache();
+    const analyses = new Map<string, ReturnType<AnalysisCache['analyze']>>();
+    for (const f of files) {
+      if (f.kind !== 'source' || f.path === RULES_FILE_NAME) continue;
+      const text = await readSourceText(f.absPath);
+      if (text !== undefined) analyses.set(f.path, cache.analyze(f.path, text));
+    }
+    const evaluation = evaluate({ analyses, databaseFiles: files.filter((f) => f.kind === 'database').map((f) => f.path), config: undefined, isGitIgnored: () => false });
+    const text = starterRulesFile(evaluation.references, files.filter((f) => f.kind === 'database').map((f) => f.path));
+    await fs.writeFile(target, text);
+    io.stdout.write(`Wrote ${path.relative(process.cwd(), target) || RULES_FILE_NAME}. Review it, then run 'db-audit scan'.\n`);
+    return EXIT_OK;
+  },
+};

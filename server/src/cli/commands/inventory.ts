@@ -1,0 +1,43 @@
+// `db-audit inventory`: the module inventory as Markdown.
+
+import { parseArgs } from 'node:util';
+import { auditWorkspace } from '../../engine/audit';
+import { inventoryOfAudit } from '../../engine/inventory';
+import { inventoryMarkdown } from '../../engine/reports/inventoryMarkdown';
+import { EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command } from '../command';
+import { reportRulesFileErrors } from './scan';
+
+const USAGE = `Usage: db-audit inventory [PATH] [options]
+
+Print the module inventory of PATH (default: .) as Markdown: for each module (a folder with
+package.json, pyproject.toml, requirements.txt, go.mod, setup.py or Cargo.toml) the databases
+it uses, the env vars it reads and defines, the tables it declares, and the modules it shares
+a database or env var with.
+
+Options:
+  --config FILE          Rules file (default: PATH/dbaudit.json when present)
+  --max-file-size BYTES  Skip files larger than this (default: 2097152)
+  -h, --help             Show this help`;
+
+export const inventoryCommand: Command = {
+  summary: 'Print the module inventory as Markdown',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { config: { type: 'string' }, 'max-file-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) throw new UsageError(`inventory takes one PATH, got ${positionals.length}`);
+    const maxFileSize = parseMaxFileSize(values['max-file-size']);
+    const root = await workspaceRoot(positionals[0]);
+    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize });
+    if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
+    io.stdout.write(inventoryMarkdown(await inventoryOfAudit(result)));
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,68 @@
+// `db-audit report`: the workspace report (summary, consolidation table, charts, module
+// inventory, every finding) as Markdown, HTML, JSON or SARIF, the same content the extension's
+// Audit Workspace shows.
+
+import { promises as fs } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { auditWorkspace } from '../../engine/audit';
+import { inventoryOfAudit } from '../../engine/inventory';
+import { renderReport } from '../../engine/reports';
+import { htmlReport } from '../../engine/reports/html';
+import { workspaceMarkdownReport } from '../../engine/reports/inventoryMarkdown';
+import { EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command } from '../command';
+import { reportRulesFileErrors } from './scan';
+
+export const WORKSPACE_REPORT_FORMATS = ['markdown', 'html', 'json', 'sarif'] as const;
+type Format = (typeof WORKSPACE_REPORT_FORMATS)[number];
+
+const USAGE = `Usage: db-audit report [PATH] [options]
+
+Write the workspace report for PATH (default: .): summary, consolidation table, charts,
+module inventory and every finding.
+
+Options:
+  --format FORMAT        ${WORKSPACE_REPORT_FORMATS.join(' | ')} (default: markdown)
+  --output FILE          Write the report to FILE instead of stdout
+  --config FILE          Rules file (default: PATH/dbaudit.json when present)
+  --max-file-size BYTES  Skip files larger than this (default: 2097152)
+  -h, --help             Show this help
+
+Exit codes: 0 report written, 2 usage or rules-file error. Findings do not fail a report.`;
+
+export const reportCommand: Command = {
+  summary: 'Write the workspace report (markdown, html, json or sarif)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        format: { type: 'string', default: 'markdown' },
+        output: { type: 'string' },
+        'max-file-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) throw new UsageError(`report takes one PATH, got ${positionals.length}`);
+    const format = values.format as Format;
+    if (!WORKSPACE_REPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${WORKSPACE_REPORT_FORMATS.join(', ')})`);
+    const maxFileSize = parseMaxFileSize(values['max-file-size']);
+    const root = await workspaceRoot(positionals[0]);
+
+    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize });
+    if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
+    let report: string;
+    if (format === 'html' || format === 'markdown') {
+      const input = { ...result, inventory: await inventoryOfAudit(result) };
+      report = format === 'html' ? htmlReport(input) : workspaceMarkdownReport(input);
+    } else report = renderReport(format, result);
+    if (values.output) await fs.writeFile(values.output, report);
+    else io.stdout.write(report);
+    return EXIT_OK;
+  },
+};
