@@ -21,6 +21,7 @@ import type { DbReference } from '../engine/types';
 import { rulesProblemDiagnostic, toDiagnostic, uriOf } from './diagnostics';
 import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './settings';
 import { WorkspaceState } from './workspaceState';
+import { registerRename } from './rename';
 import { TOOL_VERSION } from '../engine/ruleDocs';
 
 /** How long typing must pause before a document is re-checked. */
@@ -166,6 +167,7 @@ export function startServer({ connection }: ServerOptions): void {
         referencesProvider: true,
         definitionProvider: true,
         codeLensProvider: { resolveProvider: false },
+        renameProvider: { prepareProvider: true },
       },
       serverInfo: { name: 'db-audit', version: TOOL_VERSION },
     };
@@ -271,6 +273,8 @@ export function startServer({ connection }: ServerOptions): void {
       command: { title: l.title, command: '' },
     }));
   }));
+
+  registerRename(connection, { at, openText: (u) => documents.get(u)?.getText(), log });
 
   function guard<T>(what: string, fallback: T, handler: () => T): T {
     try {
