@@ -23,7 +23,7 @@ Exit codes: 0 no error findings, 1 error findings, 2 usage or rules-file error.`
  * Prints the rules file's problems and returns true when it cannot be used (errors, or no
  * config at all): commands then stop with exit 2 rather than audit against a wrong target.
  */
-export function reportRulesFileErrors(result: AuditResult, io: CliIo): boolean {
+export function reportRulesFileErrors(result: Pick<AuditResult, 'rulesFile'>, io: CliIo): boolean {
   const rulesFile = result.rulesFile;
   if (!rulesFile) return false;
   const errors = rulesFile.problems.filter((p) => p.severity === 'error');

@@ -1,0 +1,82 @@
+// `db-audit inspect`: look inside the databases — the SQLite files the rules file declares or
+// absorbs (found in the workspace by name), files named with --sqlite, and Postgres databases
+// named with --postgres (only those: a URL found in the workspace is never connected to).
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadRulesFile } from '../../engine/audit';
+import { inspectSqlite } from '../../engine/inspect';
+import { inspectPostgres, maskConnection } from '../../engine/inspect/postgres';
+import { INSPECT_FORMATS, renderInspectReport, type InspectFormat } from '../../engine/inspect/report';
+import { toPosix, walkWorkspace } from '../../engine/workspace';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command } from '../command';
+import { reportRulesFileErrors } from './scan';
+
+const USAGE = `Usage: db-audit inspect [PATH] [options]
+
+Look inside the databases of the workspace at PATH (default: .): every SQLite file its
+dbaudit.json declares or absorbs, opened read-only. Each absorbed database is compared with
+its target (duplicate tables, schema differences, rows missing or differing).
+
+Options:
+  --config FILE          Rules file (default: PATH/dbaudit.json when present)
+  --sqlite FILE          Also inspect this SQLite file (repeatable); without a role in the
+                         rules file, each is compared with the first one named
+  --postgres URL         Inspect this Postgres database, read-only (repeatable)
+  --format FORMAT        ${INSPECT_FORMATS.join(' | ')} (default: text)
+  --output FILE          Write the report to FILE instead of stdout
+  -h, --help             Show this help
+
+Exit codes: 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
+
+export const inspectCommand: Command = {
+  summary: 'Look inside the databases: tables, rows, duplicates and diverging rows',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        sqlite: { type: 'string', multiple: true, default: [] },
+        postgres: { type: 'string', multiple: true, default: [] },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) throw new UsageError(`inspect takes one PATH, got ${positionals.length}`);
+    const format = values.format as InspectFormat;
+    if (!INSPECT_FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${INSPECT_FORMATS.join(', ')})`);
+    for (const url of values.postgres) {
+      if (!/^postgres(ql)?:\/\//i.test(url)) throw new UsageError(`--postgres takes a postgres:// URL, got '${maskConnection(url)}'`);
+    }
+    const root = await workspaceRoot(positionals[0]);
+
+    const rulesFile = await loadRulesFile(root, values.config);
+    if (reportRulesFileErrors({ rulesFile }, io)) return EXIT_USAGE;
+    const config = rulesFile?.config;
+    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore });
+    const shown = (abs: string) => {
+      const rel = path.relative(root, abs);
+      return rel.startsWith('..') || path.isAbsolute(rel) ? abs : toPosix(rel);
+    };
+    const sqlite = inspectSqlite({
+      config,
+      databaseFiles: walked.filter((f) => f.kind === 'database'),
+      sqlite: values.sqlite.map((f) => ({ path: shown(path.resolve(f)), absPath: path.resolve(f) })),
+    });
+    const postgres = [];
+    for (const url of values.postgres) postgres.push(await inspectPostgres(url));
+    const findings = sqlite.findings;
+    const report = renderInspectReport(format, { sqlite, postgres, findings });
+    if (values.output) await fs.writeFile(values.output, report);
+    else io.stdout.write(report);
+    return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
