@@ -8,6 +8,7 @@ import { scanCommand } from './commands/scan';
 import { reportCommand } from './commands/report';
 import { inventoryCommand } from './commands/inventory';
 import { initCommand } from './commands/init';
+import { inspectCommand } from './commands/inspect';
 
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './command';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   inventory: inventoryCommand,
   init: initCommand,
+  inspect: inspectCommand,
 };
 
 function usage(): string {
