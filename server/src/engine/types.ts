@@ -137,6 +137,10 @@ export interface FindingData {
   /** For env-mismatch: the vars of the group. */
   group?: string[];
   kind?: ReferenceKind;
+  /** The reference's engine (unknown-database: how to declare it). */
+  engine?: Engine;
+  /** A literal password is embedded (a fix must never keep the literal in code). */
+  credentials?: boolean;
 }
 
 export interface Finding {

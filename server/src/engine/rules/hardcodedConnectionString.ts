@@ -30,7 +30,7 @@ export const hardcodedConnectionString: Rule = {
         message: env
           ? `Hardcoded ${ref.engine} URL for ${ref.target}; read ${env} instead`
           : `Hardcoded ${ref.engine} URL for ${ref.target}; read it from an env var`,
-        data: { targetDatabase: spec?.name, targetEnv: env, found: ref.target, kind: ref.kind },
+        data: { targetDatabase: spec?.name, targetEnv: env, found: ref.target, kind: ref.kind, credentials: ref.credentials },
       });
     }
     return out;

@@ -16,7 +16,7 @@ export const unknownDatabase: Rule = {
         path: ref.path,
         range: ref.range,
         message: `${res.name} (${ref.engine}) is not declared in ${ctx.config?.path ?? 'the rules file'}; declare it, or mark it as absorbed into a target database`,
-        data: { found: res.name, kind: ref.kind },
+        data: { found: res.name, kind: ref.kind, engine: ref.engine },
       });
     }
     return out;
