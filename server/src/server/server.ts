@@ -21,6 +21,7 @@ import type { DbReference } from '../engine/types';
 import { rulesProblemDiagnostic, toDiagnostic, uriOf } from './diagnostics';
 import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './settings';
 import { WorkspaceState } from './workspaceState';
+import { FIX_ALL_KIND, registerCodeActions } from './codeActions';
 import { registerRename } from './rename';
 import { TOOL_VERSION } from '../engine/ruleDocs';
 
@@ -167,6 +168,7 @@ export function startServer({ connection }: ServerOptions): void {
         referencesProvider: true,
         definitionProvider: true,
         codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
         renameProvider: { prepareProvider: true },
       },
       serverInfo: { name: 'db-audit', version: TOOL_VERSION },
@@ -275,6 +277,8 @@ export function startServer({ connection }: ServerOptions): void {
   }));
 
   registerRename(connection, { at, openText: (u) => documents.get(u)?.getText(), log });
+
+  registerCodeActions({ connection, documents, folderOf, serialize, log });
 
   function guard<T>(what: string, fallback: T, handler: () => T): T {
     try {
