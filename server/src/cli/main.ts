@@ -9,6 +9,7 @@ import { reportCommand } from './commands/report';
 import { inventoryCommand } from './commands/inventory';
 import { initCommand } from './commands/init';
 import { inspectCommand } from './commands/inspect';
+import { fixCommand } from './commands/fix';
 
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './command';
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   inventory: inventoryCommand,
   init: initCommand,
   inspect: inspectCommand,
+  fix: fixCommand,
 };
 
 function usage(): string {

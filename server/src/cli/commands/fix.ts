@@ -1,0 +1,111 @@
+// `db-audit fix`: apply every preferred quick fix across the workspace (the engine's fix-all,
+// repeated to a fixed point), or print them as a unified diff with --dry-run. Files are written
+// atomically (temp file + rename), keeping their BOM and line endings.
+
+import { promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTwoFilesPatch } from 'diff';
+import { auditWorkspace } from '../../engine/audit';
+import { fixWorkspace } from '../../engine/fixes/workspace';
+import { RULES } from '../../engine/rules';
+import type { RuleId } from '../../engine/types';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command } from '../command';
+import { reportRulesFileErrors } from './scan';
+
+const USAGE = `Usage: db-audit fix [PATH] [options]
+
+Apply every safe quick fix to the workspace at PATH (default: .): legacy and hardcoded database
+paths read the target's env var, URLs leave code, legacy env vars are renamed, config values and
+prefixed tables are retargeted. Findings with no safe fix are listed for a person.
+
+Options:
+  --rule ID              Only fix this rule (repeatable)
+  --dry-run              Print a unified diff and change nothing
+  --config FILE          Rules file (default: PATH/dbaudit.json when present)
+  --max-file-size BYTES  Skip files larger than this (default: 2097152)
+  -h, --help             Show this help
+
+Exit codes (as scan, on what remains): 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
+
+const BOM = '\ufeff';
+
+/** The file's text without a BOM, and whether it had one. */
+function readText(abs: string): { text: string; bom: boolean } | undefined {
+  try {
+    const raw = readFileSync(abs, 'utf8');
+    return raw.startsWith(BOM) ? { text: raw.slice(1), bom: true } : { text: raw, bom: false };
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeAtomically(abs: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.db-audit-${process.pid}.tmp`);
+  const mode = (await fs.stat(abs)).mode;
+  await fs.writeFile(tmp, text, { mode });
+  try {
+    await fs.rename(tmp, abs);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export const fixCommand: Command = {
+  summary: 'Apply the safe quick fixes (--dry-run prints a diff)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        rule: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean' },
+        config: { type: 'string' },
+        'max-file-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) throw new UsageError(`fix takes one PATH, got ${positionals.length}`);
+    const known = RULES.map((r) => r.id as string);
+    for (const r of values.rule ?? []) if (!known.includes(r)) throw new UsageError(`unknown rule '${r}' (expected ${known.join(', ')})`);
+    const maxFileSize = parseMaxFileSize(values['max-file-size']);
+    const root = await workspaceRoot(positionals[0]);
+
+    const audit = await auditWorkspace({ root, configPath: values.config, maxFileSize });
+    if (reportRulesFileErrors(audit, io)) return EXIT_USAGE;
+    const boms = new Set<string>();
+    const read = (rel: string) => {
+      const r = readText(path.resolve(root, rel));
+      if (r?.bom) boms.add(rel);
+      return r?.text;
+    };
+    const result = fixWorkspace(audit, { read, rules: values.rule as RuleId[] | undefined });
+
+    const changedPaths = [...result.changed.keys()].sort();
+    for (const rel of changedPaths) {
+      const { before, after } = result.changed.get(rel)!;
+      if (values['dry-run']) {
+        io.stdout.write(createTwoFilesPatch(`a/${rel}`, `b/${rel}`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+        continue;
+      }
+      await writeAtomically(path.resolve(root, rel), (boms.has(rel) ? BOM : '') + after);
+      io.stdout.write(`fixed ${rel}\n`);
+      for (const line of result.applied.get(rel) ?? []) io.stdout.write(`  ${line}\n`);
+    }
+    const rulesFilter = values.rule?.length ? new Set(values.rule) : undefined;
+    const left = result.remaining.filter((f) => !rulesFilter || rulesFilter.has(f.rule));
+    if (left.length > 0) {
+      io.stdout.write(`${values['dry-run'] ? 'would leave' : 'left'} for a person (no safe automatic fix):\n`);
+      for (const f of left) io.stdout.write(`  ${f.path}:${f.range.start.line + 1}:${f.range.start.character + 1}  ${f.severity}  ${f.rule}  ${f.message}\n`);
+    }
+    const verb = values['dry-run'] ? 'would change' : 'changed';
+    io.stdout.write(`${verb} ${changedPaths.length} file${changedPaths.length === 1 ? '' : 's'}; ${left.length} finding${left.length === 1 ? '' : 's'} left\n`);
+    return result.remaining.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
