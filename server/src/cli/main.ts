@@ -10,6 +10,7 @@ import { inventoryCommand } from './commands/inventory';
 import { initCommand } from './commands/init';
 import { inspectCommand } from './commands/inspect';
 import { fixCommand } from './commands/fix';
+import { planCommand } from './commands/plan';
 
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './command';
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   init: initCommand,
   inspect: inspectCommand,
   fix: fixCommand,
+  plan: planCommand,
 };
 
 function usage(): string {

@@ -1,0 +1,95 @@
+// `db-audit plan`: the SQL script that merges each absorbed SQLite database into its target,
+// for a person to review; with `--apply --backup DIR`, runs it against the target (the only
+// write the tool ever makes) after backing up every involved file.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadRulesFile } from '../../engine/audit';
+import { inspectSqlite } from '../../engine/inspect';
+import { applySqlitePlan } from '../../engine/inspect/applyPlan';
+import { buildSqlitePlans, readCreateStatements, renderSqlitePlan } from '../../engine/inspect/plan';
+import { walkWorkspace } from '../../engine/workspace';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command } from '../command';
+import { reportRulesFileErrors } from './scan';
+
+const USAGE = `Usage: db-audit plan [PATH] [options]
+
+Write the SQL script that merges each SQLite database absorbed in PATH's dbaudit.json
+(default PATH: .) into its target: ATTACH, CREATE TABLE IF NOT EXISTS for tables the target
+lacks, INSERT ... ON CONFLICT DO NOTHING for rows it lacks, conflicting rows as comments
+(by key only), one transaction, then verification queries (expected vs actual row counts).
+
+Options:
+  --config FILE          Rules file (default: PATH/dbaudit.json when present)
+  --output FILE          Write the script to FILE instead of stdout
+  --apply                Run the merge against each target (requires --backup): one
+                         transaction, rolled back on any verification mismatch; the
+                         absorbed files are only read
+  --backup DIR           Copy every involved file into DIR first (SQLite backup API)
+  -h, --help             Show this help
+
+Exit codes: 0 done, 1 a merge was rolled back, 2 usage or rules-file error.`;
+
+/** Rows kept per kind of difference: the plan lists every conflicting key up to this. */
+const CONFLICT_KEYS = 1000;
+
+export const planCommand: Command = {
+  summary: 'Write (or --apply) the SQL that merges absorbed SQLite databases into their target',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        output: { type: 'string' },
+        apply: { type: 'boolean', default: false },
+        backup: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) throw new UsageError(`plan takes one PATH, got ${positionals.length}`);
+    if (values.apply && !values.backup) throw new UsageError('--apply needs --backup DIR: every involved file is copied there first');
+    if (values.backup && !values.apply) throw new UsageError('--backup is used with --apply');
+    const root = await workspaceRoot(positionals[0]);
+    const rulesFile = await loadRulesFile(root, values.config);
+    if (reportRulesFileErrors({ rulesFile }, io)) return EXIT_USAGE;
+    const config = rulesFile?.config;
+    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore });
+    const inspection = inspectSqlite({ config, databaseFiles: walked.filter((f) => f.kind === 'database'), examples: CONFLICT_KEYS });
+    const plans = buildSqlitePlans(inspection, readCreateStatements(inspection));
+    if (plans.length === 0) {
+      io.stderr.write('db-audit: nothing to merge: no SQLite file absorbed by a database of the rules file was found next to its target\n');
+      return EXIT_OK;
+    }
+    const script = plans.map(renderSqlitePlan).join('\n');
+    if (!values.apply) {
+      if (values.output) await fs.writeFile(values.output, script);
+      else io.stdout.write(script);
+      return EXIT_OK;
+    }
+    if (values.output) await fs.writeFile(values.output, script);
+    let code = EXIT_OK;
+    for (const plan of plans) {
+      const r = await applySqlitePlan(plan, path.resolve(values.backup!));
+      io.stdout.write(`${plan.target.path}: backed up ${r.backups.length} file(s) to ${path.resolve(values.backup!)}: ${r.backups.map((b) => path.basename(b)).join(', ')}\n`);
+      for (const c of r.checks) io.stdout.write(`  ${c.expected === c.actual ? 'ok  ' : 'FAIL'} ${c.description}: expected ${c.expected}, actual ${c.actual}\n`);
+      for (const c of plan.conflicts) io.stdout.write(`  conflict: ${c.source} ${c.table}: ${c.count} row(s) kept as in ${plan.target.path}, decide: ${c.keys.join('; ')}${c.count > c.keys.length ? '; …' : ''}\n`);
+      if (r.committed) io.stdout.write(`  committed: merged ${plan.sources.map((s) => s.path).join(', ')} into ${plan.target.path}\n`);
+      else {
+        io.stdout.write(`  rolled back: ${plan.target.path} unchanged: ${r.failure}\n`);
+        code = EXIT_FINDINGS;
+      }
+      if (r.changedSources.length > 0) {
+        io.stderr.write(`db-audit: absorbed file(s) changed during the merge (restore from ${values.backup}): ${r.changedSources.join(', ')}\n`);
+        code = EXIT_FINDINGS;
+      }
+    }
+    return code;
+  },
+};
