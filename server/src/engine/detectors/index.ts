@@ -15,6 +15,7 @@ import { detectSql } from './sql';
 import { detectPrisma } from './prisma';
 import { detectMarkdown } from './markdown';
 import { detectText } from './text';
+import { mayReferenceDatabase } from '../prefilter';
 
 export type FileType =
   | 'python' | 'javascript' | 'yaml' | 'dotenv' | 'dockerfile' | 'shell' | 'ini' | 'toml' | 'json' | 'sql' | 'prisma'
@@ -71,8 +72,8 @@ export function detectorFor(type: FileType): Detector {
   return DETECTORS[type];
 }
 
-/** Analyzes one file; a file no detector reads yields nothing. */
+/** Analyzes one file; a file no detector reads, or that the prefilter rules out, yields nothing. */
 export function analyzeFile(file: SourceFile, type: FileType | undefined = fileTypeOf(file.path)): FileAnalysis {
-  if (!type) return { references: [], tables: [] };
+  if (!type || !mayReferenceDatabase(type, file.text)) return { references: [], tables: [] };
   return DETECTORS[type](file);
 }

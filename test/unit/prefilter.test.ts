@@ -1,0 +1,125 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { loadGrammars } from '../../server/src/engine/treeSitter';
+import { analyzeFile, detectorFor, fileTypeOf, type FileType } from '../../server/src/engine/detectors';
+import { mayReferenceDatabase } from '../../server/src/engine/prefilter';
+import { generateTree } from '../../bench/generate';
+
+before(async () => {
+  await loadGrammars();
+});
+
+const REPO = path.resolve(__dirname, '../..');
+
+/** What the detector itself finds, bypassing the prefilter. */
+function detect(type: FileType, rel: string, text: string) {
+  return detectorFor(type)({ path: rel, text });
+}
+
+/** The prefilter's promise: when it says no, the detector finds nothing. */
+function assertSound(type: FileType, rel: string, text: string): boolean {
+  const may = mayReferenceDatabase(type, text);
+  if (!may) {
+    const found = detect(type, rel, text);
+    assert.deepEqual({ references: found.references.length, tables: found.tables.length }, { references: 0, tables: 0 }, `${rel} was ruled out but has ${JSON.stringify(found).slice(0, 300)}`);
+  }
+  return may;
+}
+
+function filesUnder(dir: string, exts: RegExp, limit: number): string[] {
+  const out: string[] = [];
+  const visit = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (out.length >= limit) return;
+      const abs = path.join(d, name);
+      const st = statSync(abs);
+      if (st.isDirectory()) visit(abs);
+      else if (exts.test(name) && st.size < 200_000) out.push(abs);
+    }
+  };
+  visit(dir);
+  return out;
+}
+
+test('every fixture code file with a reference or table passes the prefilter', () => {
+  let withRefs = 0;
+  for (const abs of filesUnder(path.join(REPO, 'test/fixtures'), /\.(py|[cm]?[jt]sx?)$/, 10_000)) {
+    const rel = path.relative(REPO, abs);
+    const type = fileTypeOf(rel)!;
+    const text = readFileSync(abs, 'utf8');
+    const found = detect(type, rel, text);
+    if (found.references.length + found.tables.length > 0) {
+      withRefs++;
+      assert.ok(mayReferenceDatabase(type, text), `${rel} has references but was ruled out`);
+    }
+  }
+  assert.ok(withRefs >= 5, `only ${withRefs} fixture files with references`);
+});
+
+test('on real code (this repo, its dependencies) and generated Python/TypeScript, a file ruled out yields nothing from its detector', () => {
+  const corpus = [
+    ...filesUnder(path.join(REPO, 'server/src'), /\.ts$/, 200),
+    ...filesUnder(path.join(REPO, 'node_modules/ajv/dist'), /\.js$/, 150),
+    ...filesUnder(path.join(REPO, 'node_modules/yaml/dist'), /\.js$/, 100),
+    ...filesUnder(path.join(REPO, 'node_modules/pg/lib'), /\.js$/, 50),
+  ].map((abs) => ({ rel: path.relative(REPO, abs), text: readFileSync(abs, 'utf8') }));
+  // Python and TypeScript in the benchmark's style, most of them naming no database.
+  corpus.push(...generateTree(400, 5).filter((f) => /\.(py|ts)$/.test(f.path) && f.content.length < 100_000).map((f) => ({ rel: f.path, text: f.content })));
+  let ruledOut = 0;
+  for (const { rel, text } of corpus) {
+    if (!assertSound(fileTypeOf(rel)!, rel, text)) ruledOut++;
+  }
+  assert.ok(corpus.length > 400, `corpus of ${corpus.length} files`);
+  assert.ok(ruledOut > 0, 'the prefilter ruled nothing out');
+});
+
+test('escapes, implicit concatenation and SQL at a string start keep a file a candidate', () => {
+  const cases: Array<[FileType, string]> = [
+    ['javascript', String.raw`const u = 'postgres:\/\/app@db/platform';`],
+    ['javascript', "const u = 'postgres:\\\n//app@db/platform';"],
+    ['javascript', String.raw`const p = 'data/zoe\x2edb';`],
+    ['javascript', String.raw`const p = 'data/zoe\.db';`],
+    ['javascript', 'const q = `\n  select id from users where x = 1`;'],
+    ['javascript', "const q = '/* list */ SELECT a, b FROM t';"],
+    ['javascript', "@Entity('users') class User {}"],
+    ['javascript', "const rows = await db('users').where({ id });"],
+    ['python', 'URL = ("postgresql:" "//app@db/platform")'],
+    ['python', 'Q = "" "SELECT a, b FROM t"'],
+    ['python', 'P = "data/zoe\\x2edb"'],
+    ['python', 'def up():\n    op.add_column("users", sa.Column("x"))'],
+    ['python', 'class S(BaseSettings):\n    port: int = 1'],
+  ];
+  for (const [type, text] of cases) {
+    assert.ok(mayReferenceDatabase(type, text), text);
+  }
+  // And the detectors do find something in each (so the cases are real references).
+  for (const [type, text] of cases) {
+    const rel = type === 'python' ? 'm.py' : 'm.ts';
+    const found = detect(type, rel, text);
+    assert.ok(found.references.length + found.tables.length > 0, `nothing found in ${text}`);
+  }
+});
+
+test('plain code with no database words is ruled out; other file types are always read', () => {
+  assert.equal(mayReferenceDatabase('python', 'import logging\n\ndef add(a, b):\n    """Adds."""\n    return a + b\n'), false);
+  assert.equal(mayReferenceDatabase('javascript', "import { x } from './x';\nexport const y = x + 1; // done\n"), false);
+  for (const type of ['yaml', 'dotenv', 'json', 'sql', 'markdown', 'shell', 'text'] as const) assert.equal(mayReferenceDatabase(type, 'a: 1\n'), true);
+  assert.deepEqual(analyzeFile({ path: 'a.py', text: 'x = 1\n' }), { references: [], tables: [] });
+});
+
+test('property: for code made of database-ish and neutral fragments, a ruled-out file yields nothing', () => {
+  const fragment = fc.constantFrom(
+    'x = 1\n', 'def f(a):\n    return a\n', '"plain words"\n', "'with care'\n", '"Select a file"\n', 'import os\n',
+    '"a" "b"\n', '"\\\\n"\n', '"/tmp/x"\n', '"http"\n', '":"\n', '"//"\n', '"zoe"\n', '".db"\n', '"sel" "ect 1"\n',
+    'conn.execute("UPDATE t SET a = 1")\n', 'os.getenv("X")\n', '"postgres://h/db"\n', 'f"{a}://{b}"\n', '"host=h dbname=d"\n',
+    'connect(dbname="x")\n', '"\\x2e"\n', 'Table("t", meta)\n', 'print("done")\n', '# comment SELECT 1 FROM t\n',
+  );
+  fc.assert(fc.property(fc.array(fragment, { maxLength: 12 }), (parts) => {
+    const text = parts.join('');
+    assertSound('python', 'p.py', text);
+    assertSound('javascript', 'p.js', text.replace(/^def f\(a\):\n {4}return a$/m, 'function f(a) { return a; }').replace(/#/g, '//'));
+  }), { numRuns: 300, seed: 6 });
+});
