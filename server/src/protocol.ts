@@ -18,3 +18,76 @@ export interface StatusParams {
 
 /** Client → server: re-scan the whole workspace now (command "DB Audit: Re-scan Workspace"). */
 export const RescanRequest = 'dbAudit/rescan';
+
+// ── Workspace report, starter rules file and the Databases view (issue 4) ──
+
+/** A database's line in the audit summary (the same shape as the engine's `DatabaseSummary`). */
+export interface DatabaseSummaryItem {
+  name: string;
+  engine: string;
+  references: number;
+  files: number;
+  role: 'primary' | 'specialized' | 'legacy' | 'unknown';
+  absorbedInto?: string;
+}
+
+export type ReportFormat = 'html' | 'markdown' | 'json' | 'sarif';
+
+/** Client → server: a workspace folder's report in one format, rescanning it first when asked (work-done progress: files done / total; cancellable). */
+export const ReportRequest = 'dbAudit/report';
+export interface ReportParams {
+  /** The workspace folder's URI. */
+  folder: string;
+  format: ReportFormat;
+  /** Walk and re-read the folder before reporting (Audit Workspace) instead of using the current evaluation (exports). */
+  rescan?: boolean;
+  /** The previous audit's databases, to show "auth.db: 35 → 12 references". */
+  previous?: DatabaseSummaryItem[];
+  /** HTML only: finding links become `command:` URIs running this command with `[fileUri, line, character]` (0-based). */
+  findingLinkCommand?: string;
+  /** LSP work-done progress token supplied by the client. */
+  workDoneToken?: string | number;
+}
+export interface ReportResult {
+  format: ReportFormat;
+  content: string;
+  /** The databases of this evaluation, for the client to keep as the next `previous`. */
+  databases: DatabaseSummaryItem[];
+  findings: number;
+  filesScanned: number;
+}
+
+/** Client → server: the text of a starter dbaudit.json inferred from a folder's references, as `db-audit init` writes it. */
+export const StarterRulesRequest = 'dbAudit/starterRules';
+export interface StarterRulesParams {
+  folder: string;
+}
+export interface StarterRulesResult {
+  /** The rules file name relative to the folder (the `dbAudit.rulesFile` setting). */
+  path: string;
+  text: string;
+}
+
+/** Client → server: per workspace folder, the audit summary and each database's references, for the Databases view. */
+export const DatabasesRequest = 'dbAudit/databases';
+export interface DatabaseReferenceItem {
+  uri: string;
+  /** Workspace-relative path. */
+  path: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  kind: 'sqlite-path' | 'connection-url' | 'env-read' | 'env-define' | 'db-name';
+  /** The reference's text, password masked. */
+  value: string;
+}
+export interface DatabasesResult {
+  folders: Array<{
+    uri: string;
+    /** The rules file's URI when the folder has one. */
+    rulesFile?: string;
+    databases: Array<DatabaseSummaryItem & {
+      /** Where the rules file declares (or absorbs) it. */
+      rulesRange?: DatabaseReferenceItem['range'];
+      items: DatabaseReferenceItem[];
+    }>;
+  }>;
+}

@@ -137,6 +137,8 @@ export interface AuditOptions {
   cache?: AnalysisCache;
   /** Called as files are analyzed (for progress reporting). */
   onProgress?(done: number, total: number): void;
+  /** Stops the audit between files (it rejects with the signal's reason): a cancelled editor request. */
+  signal?: AbortSignal;
 }
 
 export interface RulesFileState {
@@ -180,6 +182,7 @@ export async function auditWorkspace(options: AuditOptions): Promise<AuditResult
   const sources = files.filter((f) => f.kind === 'source');
   let done = 0;
   for (const f of sources) {
+    options.signal?.throwIfAborted();
     const text = await readSourceText(f.absPath);
     if (text !== undefined) analyses.set(f.path, cache.analyze(f.path, text));
     options.onProgress?.(++done, sources.length);

@@ -23,6 +23,7 @@ import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './setti
 import { WorkspaceState } from './workspaceState';
 import { FIX_ALL_KIND, registerCodeActions } from './codeActions';
 import { registerRename } from './rename';
+import { registerReportRequests } from './reportRequests';
 import { TOOL_VERSION } from '../engine/ruleDocs';
 
 /** How long typing must pause before a document is re-checked. */
@@ -279,6 +280,7 @@ export function startServer({ connection }: ServerOptions): void {
   registerRename(connection, { at, openText: (u) => documents.get(u)?.getText(), log });
 
   registerCodeActions({ connection, documents, folderOf, serialize, log });
+  registerReportRequests(connection, { folders, documents, folderOf, serialize, publish: publishAll, log });
 
   function guard<T>(what: string, fallback: T, handler: () => T): T {
     try {

@@ -44,7 +44,7 @@ export class WorkspaceState {
   }
 
   /** Walks and analyzes the whole folder. */
-  async scan(onProgress?: (done: number, total: number) => void): Promise<void> {
+  async scan(onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     const configPath = path.resolve(this.root, this.settings.rulesFile);
     const result = await auditWorkspace({
       root: this.root,
@@ -52,6 +52,7 @@ export class WorkspaceState {
       maxFileSize: this.settings.maxFileSize,
       cache: this.cache,
       onProgress,
+      signal,
     });
     this.disk = result.analyses;
     this.databaseFiles = new Set(result.files.filter((f) => f.kind === 'database').map((f) => f.path));
@@ -111,11 +112,21 @@ export class WorkspaceState {
     }
   }
 
-  evaluate(): Evaluation {
+  /** Workspace-relative paths of the files the last scan listed (sources read, database files). */
+  filePaths(): string[] {
+    return [...new Set([...this.disk.keys(), ...this.open.keys(), ...this.databaseFiles])].sort();
+  }
+
+  /** Every file's analysis: the disk's, overridden by open documents. */
+  analyses(): Map<string, FileAnalysis> {
     const analyses = new Map(this.disk);
     for (const [p, a] of this.open) analyses.set(p, a);
+    return analyses;
+  }
+
+  evaluate(): Evaluation {
     this.last = evaluate({
-      analyses,
+      analyses: this.analyses(),
       databaseFiles: [...this.databaseFiles].sort(),
       config: this.rulesFile?.config,
       isGitIgnored: (p) => this.gitIgnored.has(p),
