@@ -18,6 +18,8 @@ import type { ServerSettings } from '../../server/src/server/settings';
 import { DOCUMENT_SELECTOR } from './documents';
 import { settingsFrom } from './settings';
 import { statusView, type ClientStatus } from './status';
+import { registerReportView } from './reportView';
+import { registerDatabasesView } from './databasesView';
 
 /** The client's id: vscode-languageclient reads `dbAudit.trace.server` from it. */
 const CLIENT_ID = 'dbAudit';
@@ -27,6 +29,8 @@ let context: vscode.ExtensionContext;
 let output: vscode.LogOutputChannel;
 let statusItem: vscode.StatusBarItem;
 let client: LanguageClient | undefined;
+/** Every status the server sends, for views that refresh after a check. */
+const statusChanged = new vscode.EventEmitter<StatusParams>();
 
 function readSettings(): ServerSettings {
   return settingsFrom(vscode.workspace.getConfiguration().get(SECTION));
@@ -45,6 +49,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     vscode.commands.registerCommand('dbAudit.rescan', rescan),
     vscode.workspace.onDidChangeConfiguration(configurationChanged),
   );
+  registerReportView(ctx, { client: () => client, output });
+  registerDatabasesView(ctx, { client: () => client, output, onStatus: statusChanged.event });
   if (readSettings().enable) await startClient();
   else output.info('DB Audit is disabled (dbAudit.enable is false).');
 }
@@ -91,7 +97,10 @@ async function startClient(): Promise<void> {
   };
   const c = new LanguageClient(CLIENT_ID, 'DB Audit', serverOptions, clientOptions());
   client = c;
-  c.onNotification(StatusNotification, (status: StatusParams) => showStatus(status));
+  c.onNotification(StatusNotification, (status: StatusParams) => {
+    showStatus(status);
+    statusChanged.fire(status);
+  });
   c.onDidChangeState(({ newState }) => {
     if (client !== c) return; // a client we stopped on purpose
     if (newState === State.Starting) showStatus({ state: 'starting' });
