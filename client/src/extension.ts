@@ -18,6 +18,7 @@ import type { ServerSettings } from '../../server/src/server/settings';
 import { DOCUMENT_SELECTOR } from './documents';
 import { settingsFrom } from './settings';
 import { statusView, type ClientStatus } from './status';
+import { registerFixAllCommand } from './fixAll';
 import { registerReportView } from './reportView';
 import { registerDatabasesView } from './databasesView';
 
@@ -49,6 +50,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     vscode.commands.registerCommand('dbAudit.rescan', rescan),
     vscode.workspace.onDidChangeConfiguration(configurationChanged),
   );
+  registerFixAllCommand(ctx, { client: () => client, output });
   registerReportView(ctx, { client: () => client, output });
   registerDatabasesView(ctx, { client: () => client, output, onStatus: statusChanged.event });
   if (readSettings().enable) await startClient();

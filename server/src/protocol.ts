@@ -91,3 +91,33 @@ export interface DatabasesResult {
     }>;
   }>;
 }
+
+// ── Quick fixes (issue 3) ──
+
+/**
+ * Client → server: every preferred fix of a workspace folder (every folder when `folder` is
+ * absent), applied to a fixed point in memory from the current texts (an open document's text
+ * wins over the disk), as ONE WorkspaceEdit for review: versioned TextDocumentEdits (null version
+ * for files not open), each edit annotated with its rules (`needsConfirmation`, so the editor shows
+ * the refactor preview). Nothing is written; the client applies the edit.
+ */
+export const FixAllInWorkspaceRequest = 'dbAudit/fixAllInWorkspace';
+export interface FixAllInWorkspaceParams {
+  /** A workspace folder's URI. */
+  folder?: string;
+}
+export interface FixAllInWorkspaceResult {
+  /** A `WorkspaceEdit` (LSP) with `documentChanges` and `changeAnnotations`; empty when nothing is fixable. */
+  edit: {
+    documentChanges: Array<{
+      textDocument: { uri: string; version: number | null };
+      edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string; annotationId: string }>;
+    }>;
+    changeAnnotations: Record<string, { label: string; description?: string; needsConfirmation: boolean }>;
+  };
+  /** How many fixes the edit applies, in how many files. */
+  fixes: number;
+  files: number;
+  /** Findings left after the fixes (no safe automatic fix). */
+  left: number;
+}

@@ -24,6 +24,7 @@ import { WorkspaceState } from './workspaceState';
 import { FIX_ALL_KIND, registerCodeActions } from './codeActions';
 import { registerRename } from './rename';
 import { registerReportRequests } from './reportRequests';
+import { registerFixAllInWorkspace } from './fixAllWorkspace';
 import { TOOL_VERSION } from '../engine/ruleDocs';
 
 /** How long typing must pause before a document is re-checked. */
@@ -281,6 +282,7 @@ export function startServer({ connection }: ServerOptions): void {
 
   registerCodeActions({ connection, documents, folderOf, serialize, log });
   registerReportRequests(connection, { folders, documents, folderOf, serialize, publish: publishAll, log });
+  registerFixAllInWorkspace(connection, { folders, documents, serialize });
 
   function guard<T>(what: string, fallback: T, handler: () => T): T {
     try {

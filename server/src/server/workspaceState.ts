@@ -117,6 +117,11 @@ export class WorkspaceState {
     return [...new Set([...this.disk.keys(), ...this.open.keys(), ...this.databaseFiles])].sort();
   }
 
+  /** The walked files fix-all needs: database files and which files git ignores (issue 3). */
+  walkedFiles(): Array<{ path: string; kind: 'source' | 'database'; gitIgnored: boolean }> {
+    return this.filePaths().map((p) => ({ path: p, kind: this.databaseFiles.has(p) ? 'database' : 'source', gitIgnored: this.gitIgnored.has(p) }));
+  }
+
   /** Every file's analysis: the disk's, overridden by open documents. */
   analyses(): Map<string, FileAnalysis> {
     const analyses = new Map(this.disk);

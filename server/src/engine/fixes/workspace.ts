@@ -5,7 +5,10 @@
 import { AnalysisCache, evaluate, type AuditResult } from '../audit';
 import { parseRulesFile, type RulesConfig } from '../config/rulesFile';
 import type { Finding, RuleId } from '../types';
-import { applyEdits, editsByPath } from './edits';
+import type { WalkedFile } from '../workspace';
+import { LineIndex } from '../lineIndex';
+import { EditComposer, type ComposedEdit } from './composeEdits';
+import { editsByPath } from './edits';
 import { fixAll, preferredFix } from './index';
 import type { FixContext } from './types';
 
@@ -19,6 +22,8 @@ export interface WorkspaceFixResult {
   applied: Map<string, string[]>;
   /** The findings left after fixing, and whether each still has a preferred fix (it should not). */
   remaining: Finding[];
+  /** Per changed file, the whole change as edits of the ORIGINAL text, each with the rules that made it. */
+  edits: Map<string, ComposedEdit[]>;
 }
 
 export interface WorkspaceFixOptions {
@@ -27,7 +32,12 @@ export interface WorkspaceFixOptions {
   read(path: string): string | undefined;
 }
 
-export function fixWorkspace(audit: Pick<AuditResult, 'analyses' | 'files' | 'findings' | 'rulesFile'>, options: WorkspaceFixOptions): WorkspaceFixResult {
+/** What fix-all needs of an audit: the CLI passes its `AuditResult`, the server its folder's state. */
+export interface WorkspaceFixInput extends Pick<AuditResult, 'analyses' | 'findings' | 'rulesFile'> {
+  files: ReadonlyArray<Pick<WalkedFile, 'path' | 'kind' | 'gitIgnored'>>;
+}
+
+export function fixWorkspace(audit: WorkspaceFixInput, options: WorkspaceFixOptions): WorkspaceFixResult {
   const texts = new Map<string, string>();
   const original = new Map<string, string>();
   const textOf = (path: string): string | undefined => {
@@ -47,19 +57,28 @@ export function fixWorkspace(audit: Pick<AuditResult, 'analyses' | 'files' | 'fi
   let config: RulesConfig | undefined = audit.rulesFile?.config;
   let findings = audit.findings;
   const applied = new Map<string, string[]>();
+  const composers = new Map<string, EditComposer>();
+  const key = (e: { path: string; range: unknown; newText: string }) => `${e.path}\0${JSON.stringify(e.range)}\0${e.newText}`;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const ctx: FixContext = { textOf, config };
     const { edits, fixes } = fixAll(findings, ctx, { rules: options.rules });
     if (edits.length === 0) break;
-    const keptTitles = new Set(edits.map((e) => `${e.path}\0${JSON.stringify(e.range)}\0${e.newText}`));
+    const keptTitles = new Set(edits.map(key));
+    const rulesOf = new Map<string, RuleId[]>();
     for (const { finding, fix } of fixes) {
-      if (!fix.edits.every((e) => keptTitles.has(`${e.path}\0${JSON.stringify(e.range)}\0${e.newText}`))) continue;
+      if (!fix.edits.every((e) => keptTitles.has(key(e)))) continue;
+      for (const e of fix.edits) rulesOf.set(key(e), [...(rulesOf.get(key(e)) ?? []), finding.rule]);
       const list = applied.get(finding.path) ?? [];
       list.push(`${finding.range.start.line + 1}:${finding.range.start.character + 1} ${finding.rule}: ${fix.title}`);
       applied.set(finding.path, list);
     }
     for (const [path, fileEdits] of editsByPath(edits)) {
-      const next = applyEdits(textOf(path)!, fileEdits);
+      const current = textOf(path)!;
+      const composer = composers.get(path) ?? new EditComposer(current);
+      composers.set(path, composer);
+      const index = new LineIndex(current);
+      composer.apply(fileEdits.map((e) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), newText: e.newText, rules: rulesOf.get(key(e)) ?? [] })));
+      const next = composer.text();
       texts.set(path, next);
       if (path === rulesPath) config = parseRulesFile(next, path).config ?? config;
       else analyses.set(path, cache.analyze(path, next));
@@ -71,7 +90,9 @@ export function fixWorkspace(audit: Pick<AuditResult, 'analyses' | 'files' | 'fi
     const before = original.get(path)!;
     if (after !== before) changed.set(path, { before, after });
   }
-  return { changed, applied, remaining: findings };
+  const composed = new Map<string, ComposedEdit[]>();
+  for (const path of changed.keys()) composed.set(path, composers.get(path)!.edits());
+  return { changed, applied, remaining: findings, edits: composed };
 }
 
 /** Findings that still have a preferred fix in the given texts (none after a complete fix-all). */
