@@ -4,7 +4,7 @@
 // attached (never written: their checksums are compared before and after); any verification
 // mismatch or error rolls the transaction back, leaving the target as it was.
 
-import Database from 'better-sqlite3';
+import { sqliteDriver } from './sqliteDriver';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -41,7 +41,7 @@ export async function backupFiles(files: ReadonlyArray<{ absPath: string; readon
     const stem = path.basename(f.absPath, ext);
     let dest = path.join(dir, stem + ext);
     for (let i = 2; existsSync(dest) || out.includes(dest); i++) dest = path.join(dir, `${stem}-${i}${ext}`);
-    const db = new Database(f.absPath, { readonly: f.readonly, fileMustExist: true });
+    const db = new (sqliteDriver())(f.absPath, { readonly: f.readonly, fileMustExist: true });
     try {
       await db.backup(dest);
     } finally {
@@ -57,7 +57,7 @@ export async function applySqlitePlan(plan: SqlitePlan, backupDir: string): Prom
   const backups = await backupFiles([{ absPath: plan.target.absPath, readonly: false }, ...plan.sources.map((s) => ({ absPath: s.absPath, readonly: true }))], backupDir);
   const before = new Map(plan.sources.map((s) => [s.absPath, sha256(s.absPath)]));
   const result: ApplyResult = { target: plan.target.path, backups, committed: false, checks: [], changedSources: [] };
-  const db = new Database(plan.target.absPath, { fileMustExist: true });
+  const db = new (sqliteDriver())(plan.target.absPath, { fileMustExist: true });
   try {
     for (const s of plan.sources) db.exec(`ATTACH DATABASE ${quoteString(s.absPath)} AS ${quoteIdent(s.alias)}`);
     db.exec('BEGIN IMMEDIATE');

@@ -4,10 +4,11 @@
 // marks into the -shm) is inspected through a copy in a temp folder instead. Problems with the
 // file (empty, another format, encrypted, corrupt, locked) become a message, never a throw.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { sqliteDriver, SqliteUnavailableError } from './sqliteDriver';
 
 export interface ColumnFacts {
   name: string;
@@ -97,6 +98,8 @@ export function openSqliteReadOnly(absPath: string): ReadOnlySqlite {
   if (size < 100 || !header.subarray(0, 16).equals(HEADER)) throw new SqliteInspectError('not a SQLite database (no SQLite header: another format, or encrypted)');
   // Bytes 18-19 are the write/read format versions: 2 means WAL mode.
   const wal = header[18] === 2 || header[19] === 2;
+  // Before any copy, and not a problem of this file: throws SqliteUnavailableError when the driver cannot load.
+  const Driver = sqliteDriver();
   let file = absPath;
   let tempDir: string | undefined;
   if (wal) {
@@ -111,7 +114,7 @@ export function openSqliteReadOnly(absPath: string): ReadOnlySqlite {
   };
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 1000 });
+    db = new Driver(file, { readonly: true, fileMustExist: true, timeout: 1000 });
     db.pragma('query_only = ON');
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (e) {
@@ -181,6 +184,7 @@ export function inspectSqliteFile(absPath: string, shownPath: string = absPath):
   try {
     handle = openSqliteReadOnly(absPath);
   } catch (e) {
+    if (e instanceof SqliteUnavailableError) throw e; // inspection is off as a whole: one message, not one per file
     return { path: shownPath, absPath, size, error: e instanceof SqliteInspectError ? e.message : describeSqliteError(e), tables: [] };
   }
   try {
