@@ -2,7 +2,7 @@
 // shows the workspace's findings in the status bar, and registers the commands. Everything the
 // audit does happens in the server; this file only wires VS Code to it.
 
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
@@ -21,6 +21,7 @@ import { statusView, type ClientStatus } from './status';
 import { registerFixAllCommand } from './fixAll';
 import { registerReportView } from './reportView';
 import { registerDatabasesView } from './databasesView';
+import { serverModulePath, serverRuntime } from './serverModule';
 
 /** The client's id: vscode-languageclient reads `dbAudit.trace.server` from it. */
 const CLIENT_ID = 'dbAudit';
@@ -92,10 +93,14 @@ function clientOptions(): LanguageClientOptions {
 
 async function startClient(): Promise<void> {
   if (client) return;
-  const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server', 'main.js'));
+  const development = context.extensionMode === vscode.ExtensionMode.Development;
+  const serverModule = context.asAbsolutePath(serverModulePath((rel) => existsSync(context.asAbsolutePath(rel)), development));
+  // Unset: VS Code's own Node (Electron's); set: the user's `node`, e.g. when better-sqlite3 was built for it.
+  const runtime = serverRuntime(vscode.workspace.getConfiguration(SECTION).get('server.runtime'));
+  output.info(`Starting the DB Audit server: ${serverModule}${runtime ? ` with ${runtime}` : ''}`);
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, runtime },
+    debug: { module: serverModule, transport: TransportKind.ipc, runtime, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const c = new LanguageClient(CLIENT_ID, 'DB Audit', serverOptions, clientOptions());
   client = c;
@@ -158,6 +163,10 @@ async function rescan(): Promise<void> {
 async function configurationChanged(e: vscode.ConfigurationChangeEvent): Promise<void> {
   if (!e.affectsConfiguration(SECTION)) return;
   const settings = readSettings();
+  if (e.affectsConfiguration(`${SECTION}.server.runtime`) && settings.enable) {
+    await restartServer();
+    return;
+  }
   if (e.affectsConfiguration(`${SECTION}.enable`)) {
     if (settings.enable) {
       await startClient();

@@ -22,8 +22,9 @@ export class TestClient {
   readonly connection: ProtocolConnection;
   stderr = '';
 
-  constructor() {
-    this.child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `args` after `node`: the built server over stdio unless a test starts another entry point (a bundle, a bin). */
+  constructor(args: string[] = [SERVER_MAIN, '--stdio']) {
+    this.child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

@@ -79,19 +79,23 @@ test('every file the manifest names exists (grammars, language configuration, sc
   assert.equal(config.comments.lineComment, '#');
 });
 
-test('.vscodeignore ships the bundle, the server, grammars, schema and every manifest file, and no sources', () => {
-  for (const file of ['client/out/extension.js', 'server/out/server/main.js', 'server/out/cli/main.js', 'syntaxes/dotenv.tmLanguage.json',
+test('.vscodeignore ships the bundles, grammars, schema and every manifest file, and no sources', () => {
+  for (const file of ['client/out/extension.js', 'server/out/bundle/server.js', 'server/out/bundle/cli.js', 'syntaxes/dotenv.tmLanguage.json',
     'syntaxes/db-url.injection.tmLanguage.json', 'schemas/dbaudit.schema.json', 'package.json', ...manifestFiles()]) {
     assert.ok(shipped(file), `${file} is shipped`);
   }
-  for (const file of ['client/src/extension.ts', 'server/src/server/server.ts', 'test/unit/manifest.test.ts', 'client/out/extension.js.map', 'test/fixtures/zoe-like/dbaudit.json']) {
+  for (const file of ['client/src/extension.ts', 'server/src/server/server.ts', 'test/unit/manifest.test.ts', 'client/out/extension.js.map', 'test/fixtures/zoe-like/dbaudit.json',
+    'server/out/server/main.js', 'node_modules/ts-morph/package.json']) {
     assert.ok(!shipped(file), `${file} is not shipped`);
   }
 });
 
-test('configuration: exactly the server\'s settings plus trace, with the server\'s defaults', () => {
+test('configuration: exactly the server\'s settings plus trace and the server runtime, with the server\'s defaults', () => {
   const props = manifest.contributes.configuration.properties;
-  assert.deepEqual(Object.keys(props).sort(), ['dbAudit.enable', 'dbAudit.maxFileSize', 'dbAudit.rulesFile', 'dbAudit.trace.server']);
+  assert.deepEqual(Object.keys(props).sort(), ['dbAudit.enable', 'dbAudit.maxFileSize', 'dbAudit.rulesFile', 'dbAudit.server.runtime', 'dbAudit.trace.server']);
+  // An executable path: only the user's own (machine) settings may name one, never a workspace.
+  assert.equal((props['dbAudit.server.runtime'] as { scope?: string }).scope, 'machine');
+  assert.equal(props['dbAudit.server.runtime'].default, '');
   assert.deepEqual(
     { enable: props['dbAudit.enable'].default, rulesFile: props['dbAudit.rulesFile'].default, maxFileSize: props['dbAudit.maxFileSize'].default },
     DEFAULT_SETTINGS,

@@ -1,0 +1,19 @@
+// Which server the extension starts, and under which Node. A packaged .vsix holds only the
+// esbuild bundle (server/out/bundle/server.js); a development checkout has tsc's output, which is
+// fresher than a bundle left over from an earlier `npm run package`.
+
+import * as path from 'node:path';
+
+export const BUNDLED_SERVER = path.join('server', 'out', 'bundle', 'server.js');
+export const COMPILED_SERVER = path.join('server', 'out', 'server', 'main.js');
+
+/** The server module, relative to the extension root: the bundle first, tsc's output first in development. */
+export function serverModulePath(exists: (relative: string) => boolean, development: boolean): string {
+  const order = development ? [COMPILED_SERVER, BUNDLED_SERVER] : [BUNDLED_SERVER, COMPILED_SERVER];
+  return order.find(exists) ?? order[0];
+}
+
+/** `dbAudit.server.runtime`: a `node` executable to run the server with; undefined means VS Code's own. */
+export function serverRuntime(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

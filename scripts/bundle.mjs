@@ -1,0 +1,32 @@
+// Bundles what the .vsix ships (run by `npm run package`, after `npm run build`): the language
+// server and the CLI, each one file, so the package needs no node_modules but the few runtime
+// modules esbuild cannot inline. `npm run build`'s tsc output (server/out/**) stays as it is:
+// tests and the development fallback use it.
+//   - better-sqlite3: a native addon, loaded lazily (engine/inspect/sqliteDriver.ts); shipped
+//     with its `bindings` and `file-uri-to-path`.
+//   - @vscode/tree-sitter-wasm: its loader finds tree-sitter.wasm next to itself and the
+//     grammars are resolved by path (engine/treeSitter.ts); shipped as is (only the used .wasm).
+//   - pg-native, cloudflare:sockets: optional, required by `pg` only when asked for.
+import { build } from 'esbuild';
+
+/** Modules left as `require` calls in the bundles; the first two ship in node_modules. */
+export const EXTERNAL = ['better-sqlite3', '@vscode/tree-sitter-wasm', 'pg-native', 'cloudflare:sockets'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: EXTERNAL,
+  sourcemap: false,
+  minify: true,
+  keepNames: true,
+  // jsonc-parser's `main` is a UMD build whose inner requires esbuild cannot follow; its ESM build bundles.
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['server/src/server/main.ts'], outfile: 'server/out/bundle/server.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/bundle/cli.js' }),
+]);
