@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRulesFile } from '../../engine/audit';
 import { inspectSqlite } from '../../engine/inspect';
-import { inspectPostgres, maskConnection } from '../../engine/inspect/postgres';
+import { inspectPostgres, maskConnection, type PostgresInspection } from '../../engine/inspect/postgres';
+import { comparePostgres, prefixedTablesOf } from '../../engine/inspect/pgCompare';
 import { INSPECT_FORMATS, renderInspectReport, type InspectFormat } from '../../engine/inspect/report';
 import { toPosix, walkWorkspace } from '../../engine/workspace';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command } from '../command';
@@ -17,7 +18,9 @@ const USAGE = `Usage: db-audit inspect [PATH] [options]
 
 Look inside the databases of the workspace at PATH (default: .): every SQLite file its
 dbaudit.json declares or absorbs, opened read-only. Each absorbed database is compared with
-its target (duplicate tables, schema differences, rows missing or differing).
+its target (duplicate tables, schema differences, rows missing or differing). With
+--postgres: extensions, tables named with a schema's tablePrefix, and tables duplicated
+across the named databases and schemas, with rows compared on their primary key.
 
 Options:
   --config FILE          Rules file (default: PATH/dbaudit.json when present)
@@ -71,10 +74,13 @@ export const inspectCommand: Command = {
       databaseFiles: walked.filter((f) => f.kind === 'database'),
       sqlite: values.sqlite.map((f) => ({ path: shown(path.resolve(f)), absPath: path.resolve(f) })),
     });
-    const postgres = [];
+    const postgres: PostgresInspection[] = [];
     for (const url of values.postgres) postgres.push(await inspectPostgres(url));
     const findings = sqlite.findings;
-    const report = renderInspectReport(format, { sqlite, postgres, findings });
+    const pg = postgres.length > 0
+      ? { prefixed: prefixedTablesOf(postgres, config), postgresDuplicates: await comparePostgres(values.postgres.map((url, i) => ({ url, inspection: postgres[i] })), config) }
+      : {};
+    const report = renderInspectReport(format, { sqlite, postgres, findings, ...pg });
     if (values.output) await fs.writeFile(values.output, report);
     else io.stdout.write(report);
     return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;

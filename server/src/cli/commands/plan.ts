@@ -9,6 +9,8 @@ import { loadRulesFile } from '../../engine/audit';
 import { inspectSqlite } from '../../engine/inspect';
 import { applySqlitePlan } from '../../engine/inspect/applyPlan';
 import { buildSqlitePlans, readCreateStatements, renderSqlitePlan } from '../../engine/inspect/plan';
+import { buildPostgresPlan, type PgLayout } from '../../engine/inspect/pgPlan';
+import { inspectPostgres, maskConnection } from '../../engine/inspect/postgres';
 import { walkWorkspace } from '../../engine/workspace';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command } from '../command';
 import { reportRulesFileErrors } from './scan';
@@ -27,6 +29,14 @@ Options:
                          transaction, rolled back on any verification mismatch; the
                          absorbed files are only read
   --backup DIR           Copy every involved file into DIR first (SQLite backup API)
+  --postgres URL         Plan the Postgres consolidation instead (repeatable: the target
+                         database and each database it absorbs, inspected read-only): a
+                         bash script (CREATE SCHEMA, CREATE EXTENSION, pg_dump/pg_restore,
+                         ALTER TABLE ... SET SCHEMA / RENAME), never run by db-audit;
+                         passwords are left out (PGPASSWORD or ~/.pgpass)
+  --option A|B           Postgres layout: A one database per app on one instance, B one
+                         database with a schema per app (default: B when the rules file
+                         declares schemas for the database, else A)
   -h, --help             Show this help
 
 Exit codes: 0 done, 1 a merge was rolled back, 2 usage or rules-file error.`;
@@ -46,6 +56,8 @@ export const planCommand: Command = {
         output: { type: 'string' },
         apply: { type: 'boolean', default: false },
         backup: { type: 'string' },
+        postgres: { type: 'string', multiple: true, default: [] },
+        option: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -56,10 +68,28 @@ export const planCommand: Command = {
     if (positionals.length > 1) throw new UsageError(`plan takes one PATH, got ${positionals.length}`);
     if (values.apply && !values.backup) throw new UsageError('--apply needs --backup DIR: every involved file is copied there first');
     if (values.backup && !values.apply) throw new UsageError('--backup is used with --apply');
+    if (values.option !== undefined && values.option !== 'A' && values.option !== 'B') throw new UsageError(`--option takes A or B, got '${values.option}'`);
+    if (values.option !== undefined && values.postgres.length === 0) throw new UsageError('--option is used with --postgres');
+    if (values.apply && values.postgres.length > 0) throw new UsageError('--apply is for SQLite only: the Postgres plan is a script for a person to run');
+    for (const url of values.postgres) {
+      if (!/^postgres(ql)?:\/\//i.test(url)) throw new UsageError(`--postgres takes a postgres:// URL, got '${maskConnection(url)}'`);
+    }
     const root = await workspaceRoot(positionals[0]);
     const rulesFile = await loadRulesFile(root, values.config);
     if (reportRulesFileErrors({ rulesFile }, io)) return EXIT_USAGE;
     const config = rulesFile?.config;
+    if (values.postgres.length > 0) {
+      const named = [];
+      for (const url of values.postgres) {
+        const inspection = await inspectPostgres(url);
+        if (inspection.error) io.stderr.write(`db-audit: cannot inspect ${inspection.error}\n`);
+        named.push({ url, inspection });
+      }
+      const script = buildPostgresPlan(config, named, values.option as PgLayout | undefined);
+      if (values.output) await fs.writeFile(values.output, script);
+      else io.stdout.write(script);
+      return EXIT_OK;
+    }
     const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore });
     const inspection = inspectSqlite({ config, databaseFiles: walked.filter((f) => f.kind === 'database'), examples: CONFLICT_KEYS });
     const plans = buildSqlitePlans(inspection, readCreateStatements(inspection));

@@ -59,7 +59,7 @@ export function maskConnection(url: string): string {
 }
 
 /** An error's message with the connection's password removed, whatever the driver put in it. */
-function safeMessage(e: unknown, url: string): string {
+export function safeMessage(e: unknown, url: string): string {
   const message = e instanceof Error ? e.message || (e as { code?: string }).code || e.name : String(e);
   let password: string | undefined;
   try {

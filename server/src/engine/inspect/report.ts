@@ -7,6 +7,7 @@ import type { TableComparison } from './compare';
 import { describeRows, describeSchemaDifferences } from './findings';
 import type { SqliteInspection } from './index';
 import type { PostgresInspection } from './postgres';
+import { describePgRows, type PgDuplicate } from './pgCompare';
 import type { TableFacts } from './sqlite';
 import { basename } from '../config/rulesFile';
 
@@ -18,6 +19,10 @@ export interface InspectReportInput {
   sqlite: SqliteInspection;
   postgres: readonly PostgresInspection[];
   findings: readonly Finding[];
+  /** Postgres tables named with a schema's `tablePrefix` outside it, per connection (see pgCompare.ts). */
+  prefixed?: ReadonlyArray<{ connection: string; database?: string; table: string; wants: string }>;
+  /** Postgres tables duplicated across the named databases and schemas, with their row divergence. */
+  postgresDuplicates?: readonly PgDuplicate[];
 }
 
 function size(bytes: number): string {
@@ -80,10 +85,25 @@ export function textInspectReport(input: InspectReportInput): string {
     if (pg.error) out.push(`  cannot inspect: ${pg.error}`);
     else out.push(`  database ${pg.database}; on the server: ${pg.databases.join(', ')}; schemas: ${pg.schemas.join(', ')}`);
     for (const t of pg.tables) out.push(`  ${t.schema}.${t.name}: ${rows(t.rows)}${t.estimated ? ' (estimate)' : ''}; ${t.columns.map((c) => `${c.name} ${c.type}${t.primaryKey.includes(c.name) ? ' PK' : ''}`).join(', ')}`);
-    if (pg.extensions.length > 0) out.push(`  extensions: ${pg.extensions.join(', ')}`);
+    if (pg.extensions.length > 0) out.push(`  extensions: ${pg.extensions.join(', ')}${pg.extensions.includes('vector') ? ' (pgvector)' : ''}`);
+    for (const p of input.prefixed ?? []) if (p.connection === pg.connection) out.push(`  prefixed table: ${p.table} belongs in schema ${p.wants.split('.')[0]}: ${p.wants}`);
     out.push('');
   }
-  if (input.postgres.length > 0) {
+  if (input.postgresDuplicates && input.postgresDuplicates.length > 0) {
+    out.push('Postgres tables in several databases or schemas', '');
+    for (const d of input.postgresDuplicates) {
+      out.push(`  ${d.table}: ${d.copies.join(', ')}`);
+      for (const c of d.comparisons) {
+        const schema = [
+          ...(c.missingColumns.length > 0 ? [`columns missing from ${c.target}: ${c.missingColumns.join(', ')}`] : []),
+          ...(c.extraColumns.length > 0 ? [`columns missing from ${c.source}: ${c.extraColumns.join(', ')}`] : []),
+        ];
+        out.push(`    ${c.source} → ${c.target}${c.key ? `, matched on ${c.key.join(', ')}` : ''}`);
+        for (const line of [...schema, describePgRows(c)]) out.push(`      ${line}`);
+      }
+    }
+    out.push('');
+  } else if (input.postgres.length > 0) {
     const shared = sharedPostgresTables(input.postgres);
     if (shared.length > 0) {
       out.push('Postgres tables in several databases', '');
@@ -128,6 +148,8 @@ export function jsonInspectReport(input: InspectReportInput): string {
       tables: comparison.tables,
     })),
     postgres: input.postgres,
+    ...(input.prefixed ? { postgresPrefixed: input.prefixed } : {}),
+    ...(input.postgresDuplicates ? { postgresDuplicates: input.postgresDuplicates } : {}),
     findings: input.findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,
@@ -172,6 +194,24 @@ export function markdownInspectReport(input: InspectReportInput): string {
     for (const pg of input.postgres) {
       if (pg.error) out.push(`| ${cell(pg.connection)} | cannot inspect: ${cell(pg.error)} | | |`);
       for (const t of pg.tables) out.push(`| ${cell(pg.connection)} | ${cell(`${t.schema}.${t.name}`)} | ${t.rows ?? '?'}${t.estimated ? ' (est.)' : ''} | ${t.columns.length} |`);
+    }
+    out.push('');
+    const withExtensions = input.postgres.filter((pg) => pg.extensions.length > 0);
+    if (withExtensions.length > 0) {
+      out.push('Extensions:', '');
+      for (const pg of withExtensions) out.push(`- \`${pg.database ?? pg.connection}\`: ${pg.extensions.join(', ')}`);
+      out.push('');
+    }
+  }
+  if (input.prefixed && input.prefixed.length > 0) {
+    out.push('## Prefixed Postgres tables', '', '| Database | Table | Belongs in |', '| --- | --- | --- |');
+    for (const p of input.prefixed) out.push(`| ${cell(p.database ?? p.connection)} | ${cell(p.table)} | ${cell(p.wants)} |`);
+    out.push('');
+  }
+  if (input.postgresDuplicates && input.postgresDuplicates.length > 0) {
+    out.push('## Postgres tables in several databases or schemas', '', '| Table | Copy | Target copy | Rows | Missing from target | Differing | Target has, copy lacks |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const d of input.postgresDuplicates) {
+      for (const c of d.comparisons) out.push(`| ${cell(d.table)} | ${cell(c.source)} | ${cell(c.target)} | ${c.sourceRows ?? '?'} | ${c.rows ? c.rows.onlyInSource : cell(c.note ?? '')} | ${c.rows ? c.rows.differing : ''} | ${c.rows ? c.rows.onlyInTarget : ''} |`);
     }
     out.push('');
   }
