@@ -18,6 +18,8 @@ interface Definition {
   value: MappedText;
   /** Single-quoted and backquoted values are not expanded. */
   interpolate: boolean;
+  /** The value as written, quotes included (what a fix replaces). */
+  written: { start: number; end: number };
   /** Where the next line starts. */
   next: number;
 }
@@ -40,10 +42,11 @@ function parseLine(text: string, start: number): Definition | { next: number } {
     const close = closingQuote(text, valueStart + 1, quote);
     if (close >= 0) {
       const value = quote === '"' ? unescapeDouble(text, valueStart + 1, close) : mappedAt(text.slice(valueStart + 1, close), valueStart + 1);
-      return { key, keyStart, value, interpolate: quote === '"', next: lineEnd(text, close) + 1 };
+      return { key, keyStart, value, interpolate: quote === '"', written: { start: valueStart, end: close + 1 }, next: lineEnd(text, close) + 1 };
     }
   }
-  return { key, keyStart, value: unquotedValue(text, valueStart, end), interpolate: true, next: end + 1 };
+  const value = unquotedValue(text, valueStart, end);
+  return { key, keyStart, value, interpolate: true, written: { start: valueStart, end: valueStart + value.text.length }, next: end + 1 };
 }
 
 /** The index of the quote closing a value opened before `from` (`\"` does not close), or -1. */
@@ -82,6 +85,17 @@ function unquotedValue(text: string, from: number, to: number): MappedText {
   }
   const raw = text.slice(from, end).replace(/\s+$/, '');
   return mappedAt(raw, from);
+}
+
+/** Every definition of a .env text, with where its value is written (quick fixes edit values). */
+export function dotenvDefinitions(text: string): Array<Omit<Definition, 'next'>> {
+  const out: Array<Omit<Definition, 'next'>> = [];
+  for (let pos = 0; pos < text.length; ) {
+    const line = parseLine(text, pos);
+    pos = line.next;
+    if ('key' in line) out.push(line);
+  }
+  return out;
 }
 
 export const detectDotenv: Detector = (file) => {

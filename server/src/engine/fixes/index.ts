@@ -8,6 +8,7 @@ import { LineIndex } from '../lineIndex';
 import type { Finding, RuleId } from '../types';
 import { applyEdits, combineFixes, editsByPath } from './edits';
 import { configFixes } from './config';
+import { envMismatchFixes } from './envMismatch';
 import { javascriptFixes } from './javascript';
 import { stillParses } from './parses';
 import { pythonFixes } from './python';
@@ -48,12 +49,16 @@ function dbNameFix(input: FixInput): Fix[] {
   return [{ title: `Use ${spec.database} (${spec.name})`, isPreferred: true, rule: finding.rule, edits: [{ path: finding.path, range: finding.range, newText: spec.database }] }];
 }
 
+/** Rules whose fixes are choices for a person, never applied by fix-all. */
+const CHOICE_RULES = new Set<RuleId>(['unknown-database', 'env-mismatch']);
+
 const CODE_RULES = new Set<RuleId>(['legacy-database', 'hardcoded-database-path', 'hardcoded-connection-string', 'credentials-in-connection-string']);
 
 function candidates(input: FixInput, ctx: FixContext): Fix[] {
   const { finding } = input;
   const type = fileTypeOf(finding.path);
   if (finding.rule === 'legacy-env-var') return renameEnvFix(input);
+  if (finding.rule === 'env-mismatch') return envMismatchFixes(input);
   if (finding.rule === 'unknown-database') {
     const rulesText = ctx.config ? ctx.textOf(ctx.config.path) : undefined;
     return rulesText === undefined ? [] : rulesFileFixes(input, rulesText);
@@ -96,8 +101,9 @@ function parsesAfter(fix: Fix, ctx: FixContext): boolean {
 /** The fixes for one finding, computed from the current text of its file. */
 export function fixesFor(finding: Finding, ctx: FixContext): Fix[] {
   if (fileTypeOf(finding.path) === 'markdown') return [];
-  // Files the user marked as the place for literal paths and URLs are theirs to edit.
-  if (globMatcher(ctx.config?.allowHardcoded ?? [])(finding.path) && finding.rule !== 'unknown-database') return [];
+  // Files the user marked as the place for literal paths and URLs are theirs to edit; the rules
+  // whose fixes are never preferred (a person picks one) still offer them there.
+  if (globMatcher(ctx.config?.allowHardcoded ?? [])(finding.path) && !CHOICE_RULES.has(finding.rule)) return [];
   const text = ctx.textOf(finding.path);
   if (text === undefined) return [];
   const lines = new LineIndex(text);
