@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LSPErrorCodes, WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver-protocol';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { TestClient } from '../helpers/lspClient';
-import type { DatabasesResult, ReportResult, StarterRulesResult } from '../../server/src/protocol';
+import type { DatabaseReferenceItem, DatabasesResult, ReportResult, StarterRulesResult } from '../../server/src/protocol';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/zoe-like');
 const BIN = path.resolve(__dirname, '../../server/bin/db-audit.js');
@@ -143,4 +143,17 @@ test('a cancelled rescan answers RequestCancelled, and the server reports normal
   const result = (await client.connection.sendRequest('dbAudit/report', { folder: folder(), format: 'json', rescan: true })) as ReportResult;
   assert.equal(JSON.parse(result.content).filesScanned, result.filesScanned);
   assert.ok(result.databases.find((d) => d.name === 'auth.db')!.references >= 600);
+});
+
+test('rename over the protocol also renames the database in the rules file', async () => {
+  const result = (await client.connection.sendRequest('dbAudit/databases', {})) as DatabasesResult;
+  const auth = result.folders[0].databases.find((d) => d.name === 'auth.db')!;
+  const item = auth.items.find((i) => i.kind === 'sqlite-path')!;
+  const edit = (await client.connection.sendRequest('textDocument/rename', {
+    textDocument: { uri: item.uri }, position: { line: item.range.end.line, character: item.range.end.character - 2 }, newName: 'accounts.db',
+  })) as { changes: Record<string, Array<{ range: DatabaseReferenceItem['range']; newText: string }>> };
+  const rulesUri = pathToFileURL(path.join(root, 'dbaudit.json')).href;
+  const rules = readFileSync(path.join(root, 'dbaudit.json'), 'utf8').split('\n');
+  assert.deepEqual(edit.changes[rulesUri].map((e) => [rules[e.range.start.line].slice(e.range.start.character, e.range.end.character), e.newText]), [['auth.db', 'accounts.db']]);
+  assert.ok(Object.keys(edit.changes).length > 1);
 });

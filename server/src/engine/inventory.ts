@@ -116,6 +116,8 @@ export function envDatabases(references: readonly DbReference[], resolver: Datab
 export function buildInventory(input: InventoryInput): ModuleInventory[] {
   const resolver = new DatabaseResolver(input.config);
   const folders = moduleFolders(input.files);
+  // The rules file's `modules` are modules even without a manifest.
+  for (const m of input.config?.modules ?? []) if (!folders.has(m)) folders.set(m, []);
   const viaEnv = envDatabases(input.references, resolver);
   interface Acc {
     dbs: Map<string, { engine: Engine; role: DatabaseRole; refs: number; via: Set<string> }>;

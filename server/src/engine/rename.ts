@@ -3,6 +3,8 @@
 // of edits. Env var names are not renamed (they locate the database; their values are).
 // Pure over an evaluation; the caller supplies file texts (the editor's or the disk's).
 
+import * as jsonc from 'jsonc-parser';
+import type { RulesConfig } from './config/rulesFile';
 import type { DatabaseResolver } from './databases';
 import { LineIndex } from './lineIndex';
 import { referencesLike } from './navigation';
@@ -58,6 +60,7 @@ export function renameEdits(
   resolver: DatabaseResolver,
   newName: string,
   textOf: (path: string) => string | undefined,
+  rulesFile?: { path: string; config?: RulesConfig },
 ): TextEdit[] {
   const oldName = ref.target;
   const edits: TextEdit[] = [];
@@ -73,5 +76,38 @@ export function renameEdits(
       edits.push({ path: r.path, range, newText: newName });
     }
   }
+  const spec = resolver.resolve(ref)?.spec;
+  const rulesText = rulesFile?.config && spec ? textOf(rulesFile.path) : undefined;
+  if (rulesFile && spec && rulesText !== undefined) edits.push(...rulesFileRenameEdits(rulesFile.path, rulesText, spec.name, oldName, newName));
+  return edits;
+}
+
+/**
+ * The rules file's own mentions of a renamed database, in the entry `specName` that declares or
+ * absorbs it: an `absorbs` item, the `database` name, or the file name at the end of `file`.
+ * The entry's key is the architecture's name for it and stays.
+ */
+export function rulesFileRenameEdits(path: string, text: string, specName: string, oldName: string, newName: string): TextEdit[] {
+  const root = jsonc.parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const entry = root && jsonc.findNodeAtLocation(root, ['databases', specName]);
+  if (!entry) return [];
+  const lines = new LineIndex(text);
+  const edits: TextEdit[] = [];
+  /** Replaces the last `oldName.length` characters of a string node's value when its raw text is the value (no escapes). */
+  const renameTail = (node: jsonc.Node | undefined, matches: (value: string) => boolean) => {
+    if (node?.type !== 'string' || typeof node.value !== 'string' || !matches(node.value)) return;
+    const raw = text.slice(node.offset + 1, node.offset + node.length - 1);
+    if (raw !== node.value) return;
+    const end = node.offset + node.length - 1;
+    edits.push({ path, range: lines.range(end - oldName.length, end), newText: newName });
+  };
+  renameTail(jsonc.findNodeAtLocation(entry, ['database']), (v) => v === oldName);
+  renameTail(jsonc.findNodeAtLocation(entry, ['file']), (v) => v === oldName || v.endsWith(`/${oldName}`) || v.endsWith(`\\${oldName}`));
+  // Renaming an absorbed database to its target's own name (auth.db → zoe.db) merges the
+  // references; the absorbs item still names the old file whose data is to be merged, so it stays.
+  const own = [specName, jsonc.findNodeAtLocation(entry, ['database'])?.value, jsonc.findNodeAtLocation(entry, ['file'])?.value]
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.slice(Math.max(v.lastIndexOf('/'), v.lastIndexOf('\\')) + 1));
+  if (!own.includes(newName)) for (const item of jsonc.findNodeAtLocation(entry, ['absorbs'])?.children ?? []) renameTail(item, (v) => v === oldName);
   return edits;
 }

@@ -5,13 +5,14 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCodes, ResponseError, type Connection, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { RulesConfig } from '../engine/config/rulesFile';
 import type { DatabaseResolver } from '../engine/databases';
 import { invalidName, prepareRename, renameEdits } from '../engine/rename';
 import type { DbReference, Position } from '../engine/types';
 import { uriOf } from './diagnostics';
 
 export interface RenameHit {
-  state: { root: string };
+  state: { root: string; rulesFile?: { path: string; config?: RulesConfig } };
   evaluation: { references: DbReference[] };
   ref: DbReference;
   resolver: DatabaseResolver;
@@ -56,7 +57,7 @@ export function registerRename(connection: Connection, deps: RenameDeps): void {
     const prepared = prepareRename(hit.ref, text);
     if ('error' in prepared) throw new ResponseError(ErrorCodes.InvalidRequest, prepared.error);
     const changes: Record<string, TextEdit[]> = {};
-    const edits = renameEdits(hit.ref, hit.evaluation.references, hit.resolver, p.newName, textOf(hit.state.root));
+    const edits = renameEdits(hit.ref, hit.evaluation.references, hit.resolver, p.newName, textOf(hit.state.root), hit.state.rulesFile);
     for (const e of edits) (changes[uriOf(hit.state.root, e.path)] ??= []).push({ range: e.range, newText: e.newText });
     deps.log(`Rename ${hit.ref.target} → ${p.newName}: ${edits.length} edits in ${Object.keys(changes).length} files`);
     return { changes };

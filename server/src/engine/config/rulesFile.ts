@@ -37,6 +37,8 @@ export interface RulesConfig {
   allowHardcoded: string[];
   forbidNewDatabaseFiles: boolean;
   ignore: string[];
+  /** Extra module folders for the inventory (normalized: no `./`, no trailing `/`); absent in hand-built configs. */
+  modules?: string[];
   rules: Partial<Record<RuleId, SeverityOverride>>;
 }
 
@@ -153,6 +155,7 @@ function buildConfig(raw: Record<string, unknown>, path: string, keyRange: (loc:
     allowHardcoded: strings(raw.allowHardcoded),
     forbidNewDatabaseFiles: raw.forbidNewDatabaseFiles === true,
     ignore: strings(raw.ignore),
+    modules: strings(raw.modules).map(normalizeFolder),
     rules,
   };
 }
@@ -166,6 +169,11 @@ function semanticProblems(config: RulesConfig, keyRange: (loc: jsonc.JSONPath) =
       if (reason) problems.push({ message: `Invalid glob "${glob}": ${reason}`, range: keyRange([key, i]), severity: 'error' });
     });
   }
+  (config.modules ?? []).forEach((folder, i) => {
+    if (folder.startsWith('/') || /^[A-Za-z]:/.test(folder) || folder.split('/').includes('..') || /[*?[\]{}]/.test(folder)) {
+      problems.push({ message: `Module folder "${folder}" must be a folder inside the workspace, relative to its root, without globs`, range: keyRange(['modules', i]), severity: 'error' });
+    }
+  });
   const absorbedBy = new Map<string, string>();
   const envOwner = new Map<string, string>();
   for (const db of config.databases) {
@@ -196,6 +204,12 @@ function semanticProblems(config: RulesConfig, keyRange: (loc: jsonc.JSONPath) =
 
 function designatesItself(db: DatabaseSpec, name: string): boolean {
   return name === db.name || name === db.database || (db.file !== undefined && basename(db.file) === name);
+}
+
+/** A module folder as the inventory names folders: POSIX, no leading `./`, no trailing `/` (`.` for the root). */
+export function normalizeFolder(folder: string): string {
+  const f = folder.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return f === '' ? '.' : f;
 }
 
 export function basename(p: string): string {
