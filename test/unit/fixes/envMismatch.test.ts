@@ -20,35 +20,34 @@ function applied(files: Record<string, string>, path: string): Map<string, strin
   return out;
 }
 
-test('.env: one fix per distinct value, titled with the value masked, rewriting every other var of the group', () => {
+test('.env: one fix per distinct value, titled with the value, rewriting every other var of the group', () => {
   const env = [
     '# local',
-    'DATABASE_URL=postgresql://app:hunter2@db:5432/mobius',
-    'CHAT_DATABASE_URL="postgresql://app:hunter2@db:5432/mobius_chat"  # chat',
-    "RAG_URL='postgresql://app:hunter2@db:5432/mobius'",
+    'DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius',
+    'CHAT_DATABASE_URL="postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius_chat"  # chat',
+    "RAG_URL='postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius'",
     'OTHER=1',
     '',
   ].join('\n');
   const results = applied({ '.env': env }, '.env');
   assert.deepEqual([...results.keys()], [
-    'Use postgresql://app:***@db:5432/mobius for every var of this group',
-    'Use postgresql://app:***@db:5432/mobius_chat for every var of this group',
+    'Use postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius for every var of this group',
+    'Use postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius_chat for every var of this group',
   ]);
-  for (const title of results.keys()) assert.doesNotMatch(title, /hunter2/);
   // Copied as written (dotenv values are self-contained), comments and other lines untouched.
-  assert.equal(results.get('Use postgresql://app:***@db:5432/mobius for every var of this group'), [
+  assert.equal(results.get('Use postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius for every var of this group'), [
     '# local',
-    'DATABASE_URL=postgresql://app:hunter2@db:5432/mobius',
-    'CHAT_DATABASE_URL=postgresql://app:hunter2@db:5432/mobius  # chat',
-    "RAG_URL='postgresql://app:hunter2@db:5432/mobius'",
+    'DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius',
+    'CHAT_DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius  # chat',
+    "RAG_URL='postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius'",
     'OTHER=1',
     '',
   ].join('\n'));
-  assert.equal(results.get('Use postgresql://app:***@db:5432/mobius_chat for every var of this group'), [
+  assert.equal(results.get('Use postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius_chat for every var of this group'), [
     '# local',
-    'DATABASE_URL="postgresql://app:hunter2@db:5432/mobius_chat"',
-    'CHAT_DATABASE_URL="postgresql://app:hunter2@db:5432/mobius_chat"  # chat',
-    'RAG_URL="postgresql://app:hunter2@db:5432/mobius_chat"',
+    'DATABASE_URL="postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius_chat"',
+    'CHAT_DATABASE_URL="postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius_chat"  # chat',
+    'RAG_URL="postgresql://app:${POSTGRES_PASSWORD}@db:5432/mobius_chat"',
     'OTHER=1',
     '',
   ].join('\n'));
@@ -115,4 +114,11 @@ test('the fixes are offered in allowHardcoded files too (a choice, never automat
   const fixes = fixesOf({ files: { 'docker-compose.yml': compose }, rulesText: rules }, 'env-mismatch');
   assert.equal(fixes.length, 4, 'two findings, two values each');
   assert.ok(fixes.every((f) => !f.isPreferred));
+});
+
+test('a value holding a literal password is never copied: only the other values are offered', () => {
+  const env = 'DATABASE_URL=postgresql://app:hunter2@db/mobius\nCHAT_DATABASE_URL=postgresql://app:${POSTGRES_PASSWORD}@db/mobius\n';
+  const fixes = fixesOf({ files: { '.env': env }, rulesText }, 'env-mismatch');
+  assert.deepEqual([...new Set(fixes.map((f) => f.title))], ['Use postgresql://app:${POSTGRES_PASSWORD}@db/mobius for every var of this group']);
+  assert.ok(fixes.every((f) => f.edits.every((e) => !e.newText.includes('hunter2'))));
 });

@@ -55,10 +55,15 @@ export function configFixes(input: FixInput): Fix[] {
     const removal = volumeLineFix(input, index, lineStart, nl < 0 ? text.length : nl, retarget);
     if (removal) return [{ title: `Remove this mount: ${spec.name} (${where}) is already mounted`, isPreferred: true, rule: finding.rule, edits: removal }];
   }
+  // Only the part that changes (a URL's database name): the rest, a password included, is not rewritten.
+  let head = 0;
+  while (head < literal.length && head < value.length && literal[head] === value[head]) head++;
+  let tail = 0;
+  while (tail < literal.length - head && tail < value.length - head && literal[literal.length - 1 - tail] === value[value.length - 1 - tail]) tail++;
   return [{
     title: `Use ${spec.name} (${where})`,
     isPreferred: true,
     rule: finding.rule,
-    edits: [{ path: finding.path, range: finding.range, newText: value }],
+    edits: [{ path: finding.path, range: index.range(start + head, end - tail), newText: value.slice(head, value.length - tail) }],
   }];
 }

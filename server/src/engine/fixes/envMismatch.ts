@@ -3,7 +3,7 @@
 // value into every other definition of the group there. Which value is right is a person's call,
 // so none is preferred. A value is copied as written when both places write values the same way,
 // else written anew in the file's syntax; the fix is offered only when re-reading the fixed file
-// gives every var of the group the same value.
+// gives every var of the group the same value. A value holding a literal password is never copied.
 
 import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Scalar } from 'yaml';
 import { maskDefinedValue } from '../collector';
@@ -146,6 +146,8 @@ export function envMismatchFixes(input: FixInput): Fix[] {
     const want = digestOf.get(`${source.name}\0${source.line}`)!;
     if (seen.has(want)) continue;
     seen.add(want);
+    // A literal password is never copied (it goes to an env var first: credentials-in-connection-string).
+    if (maskDefinedValue(source.name, source.value) !== source.value) continue;
     const edits: OffsetEdit[] = [];
     for (const dest of members) {
       if (digestOf.get(`${dest.name}\0${dest.line}`) === want) continue;

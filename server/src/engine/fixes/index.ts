@@ -9,6 +9,7 @@ import type { Finding, RuleId } from '../types';
 import { applyEdits, combineFixes, editsByPath } from './edits';
 import { configFixes } from './config';
 import { envMismatchFixes } from './envMismatch';
+import { credentialsFixes } from './credentials';
 import { javascriptFixes } from './javascript';
 import { stillParses } from './parses';
 import { pythonFixes } from './python';
@@ -69,6 +70,8 @@ function candidates(input: FixInput, ctx: FixContext): Fix[] {
     return [];
   }
   if (!CODE_RULES.has(finding.rule)) return [];
+  // Compose and shell interpolate: the password moves to a variable, the URL stays.
+  if (finding.rule === 'credentials-in-connection-string' && (type === 'yaml' || type === 'shell')) return credentialsFixes(input, type, ctx.textOf);
   if (finding.rule === 'legacy-database' && finding.data.kind === 'db-name' && (type === 'python' || type === 'javascript')) return dbNameFix(input);
   switch (type) {
     case 'python':
