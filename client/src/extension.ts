@@ -21,6 +21,7 @@ import { statusView, type ClientStatus } from './status';
 import { registerFixAllCommand } from './fixAll';
 import { registerReportView } from './reportView';
 import { registerDatabasesView } from './databasesView';
+import { registerInspectCommands } from './inspect';
 import { serverModulePath, serverRuntime } from './serverModule';
 
 /** The client's id: vscode-languageclient reads `dbAudit.trace.server` from it. */
@@ -54,6 +55,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   registerFixAllCommand(ctx, { client: () => client, output });
   registerReportView(ctx, { client: () => client, output });
   registerDatabasesView(ctx, { client: () => client, output, onStatus: statusChanged.event });
+  registerInspectCommands(ctx, { client: () => client, output, restart: restartServer });
   if (readSettings().enable) await startClient();
   else output.info('DB Audit is disabled (dbAudit.enable is false).');
 }
@@ -76,7 +78,8 @@ function clientOptions(): LanguageClientOptions {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     // The server pulls `dbAudit` through workspace/configuration; it also reads these at start-up.
-    initializationOptions: { settings: readSettings() },
+    // `trusted`: the server connects to dbAudit.connections only in a trusted workspace.
+    initializationOptions: { settings: readSettings(), trusted: vscode.workspace.isTrusted },
     // No `synchronize.fileEvents`: the server registers its own file watcher dynamically.
     middleware: {
       workspace: {
@@ -178,7 +181,7 @@ async function configurationChanged(e: vscode.ConfigurationChangeEvent): Promise
     return;
   }
   // `trace.server` is the language client's own business; the rest makes the server re-read and re-scan.
-  if ((e.affectsConfiguration(`${SECTION}.rulesFile`) || e.affectsConfiguration(`${SECTION}.maxFileSize`)) && client?.state === State.Running) {
+  if ((e.affectsConfiguration(`${SECTION}.rulesFile`) || e.affectsConfiguration(`${SECTION}.maxFileSize`) || e.affectsConfiguration(`${SECTION}.connections`)) && client?.state === State.Running) {
     await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settings } });
   }
 }

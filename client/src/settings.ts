@@ -5,7 +5,7 @@
 import type { ServerSettings } from '../../server/src/server/settings';
 
 /** The defaults; package.json `contributes.configuration` declares the same (a test checks all three agree). */
-export const CLIENT_DEFAULTS: ServerSettings = { enable: true, rulesFile: 'dbaudit.json', maxFileSize: 2 * 1024 * 1024 };
+export const CLIENT_DEFAULTS: ServerSettings = { enable: true, rulesFile: 'dbaudit.json', maxFileSize: 2 * 1024 * 1024, connections: {} };
 
 /** The settings the server gets, from the raw `dbAudit` configuration section (or null). */
 export function settingsFrom(raw: unknown): ServerSettings {
@@ -17,5 +17,16 @@ export function settingsFrom(raw: unknown): ServerSettings {
       typeof r.maxFileSize === 'number' && Number.isFinite(r.maxFileSize) && r.maxFileSize >= 1024
         ? Math.floor(r.maxFileSize)
         : CLIENT_DEFAULTS.maxFileSize,
+    connections: connectionsFrom(r.connections),
   };
+}
+
+/** `dbAudit.connections`: name → URL or `env:VAR`, string values only. */
+function connectionsFrom(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (name.trim() !== '' && typeof value === 'string' && value.trim() !== '') out[name.trim()] = value.trim();
+  }
+  return out;
 }

@@ -121,3 +121,46 @@ export interface FixAllInWorkspaceResult {
   /** Findings left after the fixes (no safe automatic fix). */
   left: number;
 }
+
+// ── Looking inside the databases (issue 5) ──
+
+/**
+ * Client → server: inspect the databases of every workspace folder (or one): its SQLite files,
+ * read-only, and — in a trusted workspace only — the Postgres databases of `dbAudit.connections`.
+ * Publishes `duplicate-table` / `diverging-rows` diagnostics on the rules file until the next
+ * inspection; typing never re-runs it.
+ */
+export const InspectRequest = 'dbAudit/inspect';
+export interface InspectParams {
+  /** A workspace folder's URI; all folders when omitted. */
+  folder?: string;
+}
+export interface InspectResult {
+  /** Whether Postgres connections were allowed (a trusted workspace). */
+  trusted: boolean;
+  folders: Array<{
+    uri: string;
+    /** The inspection as Markdown (`db-audit inspect --format markdown`). */
+    report: string;
+    sqliteFiles: number;
+    findings: number;
+    /** The `dbAudit.connections` inspected, by name, with why one failed (password masked). */
+    postgres: Array<{ name: string; error?: string }>;
+  }>;
+}
+
+/** Client → server: the consolidation plan of a folder (`db-audit plan`), for a person to review in an editor. */
+export const PlanRequest = 'dbAudit/plan';
+export interface PlanParams {
+  folder?: string;
+  /** Postgres layout: A one database per app on one instance, B one database with a schema per app (default from the rules file). */
+  option?: 'A' | 'B';
+}
+export interface PlanResult {
+  /** The SQLite merge script (`sqlite3 TARGET < plan.sql`), when the rules file absorbs SQLite files found in the workspace. */
+  sqlite?: string;
+  /** The Postgres script (bash), when the workspace is trusted and `dbAudit.connections` names databases. */
+  postgres?: string;
+  /** Why there is nothing to show, when there is not. */
+  message?: string;
+}

@@ -24,7 +24,10 @@ test('settings: null, junk and partial configuration fall back to the defaults',
     enable: false,
     rulesFile: 'config/db.json',
     maxFileSize: 4096,
+    connections: {},
   });
+  assert.deepEqual(settingsFrom({ connections: { platform: ' env:PLATFORM_DATABASE_URL ', bad: 3, '': 'x', list: [] } }).connections, { platform: 'env:PLATFORM_DATABASE_URL' });
+  assert.deepEqual(settingsFrom({ connections: ['postgres://x'] }).connections, {});
 });
 
 test('settings: the client builds exactly what the server would make of the same raw configuration', () => {
@@ -36,6 +39,7 @@ test('settings: the client builds exactly what the server would make of the same
         enable: fc.oneof(fc.boolean(), fc.anything()),
         rulesFile: fc.oneof(fc.string(), fc.constant(''), fc.constant('  x.json  '), fc.anything()),
         maxFileSize: fc.oneof(fc.double(), fc.integer(), fc.constant(1023), fc.constant(1024), fc.constant(Number.NaN), fc.anything()),
+        connections: fc.oneof(fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.anything())), fc.anything()),
       },
       { requiredKeys: [] },
     ),

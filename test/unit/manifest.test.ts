@@ -57,7 +57,7 @@ test('every contributed command is registered by the extension, and every regist
   const contributed = manifest.contributes.commands.map((c) => c.command).sort();
   assert.deepEqual(contributed, [
     'dbAudit.auditWorkspace', 'dbAudit.createRulesFile', 'dbAudit.exportReportHtml', 'dbAudit.exportReportJson', 'dbAudit.exportReportMarkdown',
-    'dbAudit.exportReportSarif', 'dbAudit.fixAllInWorkspace', 'dbAudit.openLocation', 'dbAudit.refreshDatabases', 'dbAudit.rescan', 'dbAudit.restartServer',
+    'dbAudit.exportReportSarif', 'dbAudit.fixAllInWorkspace', 'dbAudit.generatePlan', 'dbAudit.inspectDatabases', 'dbAudit.openLocation', 'dbAudit.refreshDatabases', 'dbAudit.rescan', 'dbAudit.restartServer',
     'dbAudit.revealInRulesFile', 'dbAudit.showOutput',
   ]);
   for (const id of contributed) assert.ok(clientSources.includes(`registerCommand('${id}'`), `${id} is registered in client/src`);
@@ -92,12 +92,12 @@ test('.vscodeignore ships the bundles, grammars, schema and every manifest file,
 
 test('configuration: exactly the server\'s settings plus trace and the server runtime, with the server\'s defaults', () => {
   const props = manifest.contributes.configuration.properties;
-  assert.deepEqual(Object.keys(props).sort(), ['dbAudit.enable', 'dbAudit.maxFileSize', 'dbAudit.rulesFile', 'dbAudit.server.runtime', 'dbAudit.trace.server']);
+  assert.deepEqual(Object.keys(props).sort(), ['dbAudit.connections', 'dbAudit.enable', 'dbAudit.maxFileSize', 'dbAudit.rulesFile', 'dbAudit.server.runtime', 'dbAudit.trace.server']);
   // An executable path: only the user's own (machine) settings may name one, never a workspace.
   assert.equal((props['dbAudit.server.runtime'] as { scope?: string }).scope, 'machine');
   assert.equal(props['dbAudit.server.runtime'].default, '');
   assert.deepEqual(
-    { enable: props['dbAudit.enable'].default, rulesFile: props['dbAudit.rulesFile'].default, maxFileSize: props['dbAudit.maxFileSize'].default },
+    { enable: props['dbAudit.enable'].default, rulesFile: props['dbAudit.rulesFile'].default, maxFileSize: props['dbAudit.maxFileSize'].default, connections: props['dbAudit.connections'].default },
     DEFAULT_SETTINGS,
   );
   assert.equal(props['dbAudit.enable'].type, 'boolean');
@@ -140,5 +140,7 @@ test('workspace trust and virtual workspaces are declared honestly', () => {
   assert.ok((trust.description ?? '').length > 20);
   // The settings restricted in untrusted workspaces are real settings.
   for (const key of trust.restrictedConfigurations ?? []) assert.ok(key in manifest.contributes.configuration.properties, key);
+  // Connections to databases: never from an untrusted workspace's own settings.
+  assert.ok(trust.restrictedConfigurations?.includes('dbAudit.connections'));
   assert.deepEqual(manifest.capabilities.virtualWorkspaces, { supported: false, description: 'The audit reads the workspace from disk.' });
 });

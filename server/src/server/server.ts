@@ -8,7 +8,6 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
-  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
@@ -18,17 +17,22 @@ import { maskSecrets } from '../engine/literals';
 import { DatabaseResolver } from '../engine/databases';
 import { databaseLenses, envDefinitions, hoverMarkdown, referenceAt, referencesLike } from '../engine/navigation';
 import type { DbReference } from '../engine/types';
-import { rulesProblemDiagnostic, toDiagnostic, uriOf } from './diagnostics';
+import { uriOf } from './diagnostics';
 import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './settings';
 import { WorkspaceState } from './workspaceState';
+import { DiagnosticsPublisher, type FileDiagnostics } from './publisher';
 import { FIX_ALL_KIND, registerCodeActions } from './codeActions';
 import { registerRename } from './rename';
 import { registerReportRequests } from './reportRequests';
 import { registerFixAllInWorkspace } from './fixAllWorkspace';
+import { registerInspectRequests } from './inspectRequests';
 import { TOOL_VERSION } from '../engine/ruleDocs';
 
-/** How long typing must pause before a document is re-checked. */
+/** How long typing must pause before a document is re-checked: short where a re-check is cheap. */
 const DEBOUNCE_MS = 200;
+const SMALL_FILE_DEBOUNCE_MS = 20;
+/** Up to this size (several thousand lines) a re-check takes about as long as a pause in typing. */
+const SMALL_FILE_CHARS = 256 * 1024;
 
 export interface ServerOptions {
   connection: Connection;
@@ -37,8 +41,7 @@ export interface ServerOptions {
 export function startServer({ connection }: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
   const folders: WorkspaceState[] = [];
-  /** Diagnostics last published, by URI, so emptied files get cleared. */
-  const published = new Map<string, string>();
+  const publisher = new DiagnosticsPublisher(connection);
   const pending = new Map<string, NodeJS.Timeout>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let watchRegistration = false;
@@ -74,7 +77,7 @@ export function startServer({ connection }: ServerOptions): void {
 
   /** Re-runs the rules over every folder and publishes what changed. */
   function publishAll(startedAt: number): void {
-    const next = new Map<string, Diagnostic[]>();
+    const next = new Map<string, FileDiagnostics>();
     let errors = 0;
     let warnings = 0;
     let total = 0;
@@ -83,35 +86,37 @@ export function startServer({ connection }: ServerOptions): void {
       if (!state.settings.enable) continue;
       const evaluation = state.evaluate();
       filesScanned += state.filesScanned;
+      publisher.group(state.root, evaluation.findings, next);
+      publisher.group(state.root, inspection.findingsOf(state.root), next);
       for (const f of evaluation.findings) {
-        const uri = uriOf(state.root, f.path);
-        const list = next.get(uri) ?? [];
-        list.push(toDiagnostic(state.root, f));
-        next.set(uri, list);
         total++;
         if (f.severity === 'error') errors++;
         else if (f.severity === 'warning') warnings++;
       }
       for (const p of state.rulesFile?.problems ?? []) {
-        const uri = uriOf(state.root, state.rulesFile!.path);
-        const list = next.get(uri) ?? [];
-        list.push(rulesProblemDiagnostic(p));
-        next.set(uri, list);
+        const uri = publisher.uriOf(state.root, state.rulesFile!.path);
+        if (!next.has(uri)) next.set(uri, { root: state.root, findings: [], problems: [] });
+        next.get(uri)!.problems.push(p);
         total++;
         if (p.severity === 'error') errors++;
         else warnings++;
       }
     }
-    for (const uri of published.keys()) if (!next.has(uri)) next.set(uri, []);
-    for (const [uri, diagnostics] of next) {
-      const key = JSON.stringify(diagnostics);
-      if (published.get(uri) === key) continue;
-      if (diagnostics.length === 0) published.delete(uri);
-      else published.set(uri, key);
-      void connection.sendDiagnostics({ uri, diagnostics });
-    }
+    publisher.publish(next, true);
     lastStatus = { findings: total, errors, warnings, filesScanned, durationMs: Date.now() - startedAt };
     sendStatus('idle', Date.now() - startedAt);
+  }
+
+  /**
+   * Before a folder's first scan ends, an opened or edited file gets diagnostics at once from
+   * what is known so far (its own analysis, the files scanned yet); the scan's end publishes all.
+   */
+  async function publishEarly(state: WorkspaceState, rel: string, uri: string, text: string): Promise<void> {
+    await state.setDocument(rel, text);
+    if (!state.settings.enable || state.scanned) return;
+    const next = new Map<string, FileDiagnostics>([[uri, { root: state.root, findings: [], problems: [] }]]);
+    publisher.group(state.root, state.evaluate().findings.filter((f) => f.path === rel), next);
+    publisher.publish(next, false);
   }
 
   async function scanAll(): Promise<void> {
@@ -140,11 +145,17 @@ export function startServer({ connection }: ServerOptions): void {
     const at = folderOf(doc.uri);
     if (!at) return;
     clearTimeout(pending.get(doc.uri));
+    const delay = doc.getText().length <= SMALL_FILE_CHARS ? SMALL_FILE_DEBOUNCE_MS : DEBOUNCE_MS;
     pending.set(doc.uri, setTimeout(() => {
       pending.delete(doc.uri);
       const text = documents.get(doc.uri)?.getText();
       if (text === undefined) return;
+      if (!at.state.scanned) {
+        void publishEarly(at.state, at.rel, doc.uri, text).catch((e: unknown) => log(`early check failed: ${String(e)}`));
+        return; // the scan's end re-reads open documents and publishes everything
+      }
       void serialize('re-check', async () => {
+        if (pending.has(doc.uri)) return; // a newer edit is waiting: its re-check replaces this one
         const started = Date.now();
         const rulesBefore = JSON.stringify(at.state.rulesFile?.config?.ignore ?? []);
         await at.state.setDocument(at.rel, text);
@@ -154,12 +165,13 @@ export function startServer({ connection }: ServerOptions): void {
         }
         publishAll(started);
       });
-    }, DEBOUNCE_MS));
+    }, delay));
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     settings = sanitizeSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    inspection.setTrust(params.initializationOptions);
     for (const uri of roots) if (uri.startsWith('file:')) folders.push(new WorkspaceState(fileURLToPath(uri), settings));
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     configurationPull = params.capabilities.workspace?.configuration === true;
@@ -218,6 +230,7 @@ export function startServer({ connection }: ServerOptions): void {
   documents.onDidOpen((e) => {
     const at = folderOf(e.document.uri);
     if (!at) return;
+    if (!at.state.scanned) void publishEarly(at.state, at.rel, e.document.uri, e.document.getText()).catch((err: unknown) => log(`early check failed: ${String(err)}`));
     void serialize('open', async () => {
       const started = Date.now();
       await at.state.setDocument(at.rel, e.document.getText());
@@ -283,6 +296,7 @@ export function startServer({ connection }: ServerOptions): void {
   registerCodeActions({ connection, documents, folderOf, serialize, log });
   registerReportRequests(connection, { folders, documents, folderOf, serialize, publish: publishAll, log });
   registerFixAllInWorkspace(connection, { folders, documents, serialize });
+  const inspection = registerInspectRequests(connection, { folders, serialize, publish: publishAll, log });
 
   function guard<T>(what: string, fallback: T, handler: () => T): T {
     try {
