@@ -137,6 +137,8 @@ export interface AuditOptions {
   cache?: AnalysisCache;
   /** Called as files are analyzed (for progress reporting). */
   onProgress?(done: number, total: number): void;
+  /** Called with each file's analysis as it is made (an editor checks open files before the scan ends). */
+  onAnalysis?(path: string, analysis: FileAnalysis): void;
   /** Stops the audit between files (it rejects with the signal's reason): a cancelled editor request. */
   signal?: AbortSignal;
 }
@@ -184,7 +186,11 @@ export async function auditWorkspace(options: AuditOptions): Promise<AuditResult
   for (const f of sources) {
     options.signal?.throwIfAborted();
     const text = await readSourceText(f.absPath);
-    if (text !== undefined) analyses.set(f.path, cache.analyze(f.path, text));
+    if (text !== undefined) {
+      const analysis = cache.analyze(f.path, text);
+      analyses.set(f.path, analysis);
+      options.onAnalysis?.(f.path, analysis);
+    }
     options.onProgress?.(++done, sources.length);
   }
   const ignored = new Set(files.filter((f) => f.gitIgnored).map((f) => f.path));

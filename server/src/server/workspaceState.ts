@@ -4,7 +4,8 @@
 
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { AnalysisCache, auditWorkspace, evaluate, type Evaluation, type RulesFileState } from '../engine/audit';
+import { AnalysisCache, auditWorkspace, loadRulesFile, type Evaluation, type RulesFileState } from '../engine/audit';
+import { IncrementalEvaluator } from '../engine/incrementalEvaluation';
 import { parseRulesFile } from '../engine/config/rulesFile';
 import { fileTypeOf } from '../engine/detectors';
 import { isSqliteFileName } from '../engine/literals';
@@ -14,6 +15,7 @@ import type { ServerSettings } from './settings';
 
 export class WorkspaceState {
   private readonly cache = new AnalysisCache();
+  private readonly evaluator = new IncrementalEvaluator();
   private disk = new Map<string, FileAnalysis>();
   private readonly open = new Map<string, FileAnalysis>();
   private databaseFiles = new Set<string>();
@@ -46,12 +48,20 @@ export class WorkspaceState {
   /** Walks and analyzes the whole folder. */
   async scan(onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     const configPath = path.resolve(this.root, this.settings.rulesFile);
+    const config = (await exists(configPath)) ? configPath : undefined;
+    const first = !this.scanned;
+    if (first) {
+      // Open documents are checked during the first scan: with the rules, and each file as it is analyzed.
+      this.rulesFile = await loadRulesFile(this.root, config);
+      if (this.rulesText !== undefined) this.setRulesText(this.rulesText);
+    }
     const result = await auditWorkspace({
       root: this.root,
-      configPath: (await exists(configPath)) ? configPath : undefined,
+      configPath: config,
       maxFileSize: this.settings.maxFileSize,
       cache: this.cache,
       onProgress,
+      onAnalysis: first ? (rel, analysis) => this.disk.set(rel, analysis) : undefined,
       signal,
     });
     this.disk = result.analyses;
@@ -130,7 +140,7 @@ export class WorkspaceState {
   }
 
   evaluate(): Evaluation {
-    this.last = evaluate({
+    this.last = this.evaluator.evaluate({
       analyses: this.analyses(),
       databaseFiles: [...this.databaseFiles].sort(),
       config: this.rulesFile?.config,

@@ -28,6 +28,8 @@ export interface Rule {
   defaultSeverity: Severity;
   /** Whether the rule runs without a rules file (only the security rule does). */
   needsConfig: boolean;
+  /** Whether a finding depends on other files' references (else each file's findings follow from its own). */
+  crossFile?: boolean;
   check(ctx: RuleContext): FindingDraft[];
 }
 

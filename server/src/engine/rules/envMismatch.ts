@@ -9,6 +9,7 @@ export const envMismatch: Rule = {
   id: 'env-mismatch',
   defaultSeverity: 'error',
   needsConfig: true,
+  crossFile: true,
   check(ctx) {
     const out: FindingDraft[] = [];
     const groups = ctx.config?.sameDatabase ?? [];

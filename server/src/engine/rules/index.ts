@@ -21,9 +21,10 @@ export function defaultSeverity(id: RuleId): Severity {
   return RULES.find((r) => r.id === id)?.defaultSeverity ?? 'error';
 }
 
-export function runRules(ctx: RuleContext): Finding[] {
+/** Runs `rules` (all by default) with their configured severities; findings sorted. */
+export function runRules(ctx: RuleContext, rules: readonly Rule[] = RULES): Finding[] {
   const findings: Finding[] = [];
-  for (const rule of RULES) {
+  for (const rule of rules) {
     if (rule.needsConfig && !ctx.config) continue;
     const override = ctx.config?.rules[rule.id];
     if (override === 'off') continue;

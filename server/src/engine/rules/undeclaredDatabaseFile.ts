@@ -6,6 +6,7 @@ export const undeclaredDatabaseFile: Rule = {
   id: 'undeclared-database-file',
   defaultSeverity: 'error',
   needsConfig: true,
+  crossFile: true,
   check(ctx) {
     const out: FindingDraft[] = [];
     if (!ctx.config?.forbidNewDatabaseFiles) return out;

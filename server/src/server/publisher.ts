@@ -1,0 +1,62 @@
+// Publishes diagnostics per file, sending only what changed. A file whose findings are the same
+// objects as last time (the incremental evaluation reuses an unchanged file's findings) is
+// skipped without converting or comparing anything: after an edit, only the edited file and
+// the files of cross-file findings cost work.
+
+import type { Connection, Diagnostic } from 'vscode-languageserver';
+import type { RulesProblem } from '../engine/config/rulesFile';
+import type { Finding } from '../engine/types';
+import { rulesProblemDiagnostic, toDiagnostic, uriOf } from './diagnostics';
+
+/** What one file shows: its findings (with the folder they are relative to) and, for a rules file, its problems. */
+export interface FileDiagnostics {
+  root: string;
+  findings: Finding[];
+  problems: RulesProblem[];
+}
+
+export class DiagnosticsPublisher {
+  /** The JSON of what was last sent, by URI, so emptied files get cleared and repeats are not sent. */
+  private readonly sent = new Map<string, string>();
+  private readonly sentFindings = new Map<string, readonly Finding[]>();
+  private readonly uris = new Map<string, string>();
+
+  constructor(private readonly connection: Connection) {}
+
+  uriOf(root: string, rel: string): string {
+    const key = `${root}\0${rel}`;
+    let uri = this.uris.get(key);
+    if (uri === undefined) this.uris.set(key, (uri = uriOf(root, rel)));
+    return uri;
+  }
+
+  /** Groups findings by file URI, in order. */
+  group(root: string, findings: readonly Finding[], into: Map<string, FileDiagnostics>): void {
+    for (const f of findings) {
+      const uri = this.uriOf(root, f.path);
+      let entry = into.get(uri);
+      if (!entry) into.set(uri, (entry = { root, findings: [], problems: [] }));
+      entry.findings.push(f);
+    }
+  }
+
+  /** Sends the files whose diagnostics changed; with `complete`, files missing from `next` are cleared. */
+  publish(next: Map<string, FileDiagnostics>, complete: boolean): void {
+    if (complete) for (const uri of this.sent.keys()) if (!next.has(uri)) next.set(uri, { root: '', findings: [], problems: [] });
+    for (const [uri, entry] of next) {
+      if (entry.problems.length === 0 && sameItems(this.sentFindings.get(uri), entry.findings)) continue;
+      const diagnostics: Diagnostic[] = [...entry.findings.map((f) => toDiagnostic(entry.root, f)), ...entry.problems.map(rulesProblemDiagnostic)];
+      this.sentFindings.set(uri, entry.findings);
+      const key = JSON.stringify(diagnostics);
+      if ((this.sent.get(uri) ?? '[]') === key) continue;
+      if (diagnostics.length === 0) this.sent.delete(uri);
+      else this.sent.set(uri, key);
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+    }
+  }
+}
+
+function sameItems<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
+  if (a === undefined) return b.length === 0;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
