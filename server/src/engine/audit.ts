@@ -13,10 +13,14 @@ import { isDatabaseEnvVar } from './envVars';
 import { globMatcher, isLiteral } from './rules/context';
 import { runRules } from './rules';
 import { loadGrammars } from './treeSitter';
+import { TOOL_VERSION } from './ruleDocs';
 import type { DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
 import { readSourceText, walkWorkspace, type WalkedFile } from './workspace';
 
 export const RULES_FILE_NAME = 'dbaudit.json';
+
+/** Files read ahead of the one being analyzed. */
+const READ_AHEAD = 16;
 
 export interface DatabaseSummary {
   name: string;
@@ -114,18 +118,38 @@ export function summarize(references: readonly DbReference[], config: RulesConfi
     .sort((a, b) => b.references - a.references || (a.name < b.name ? -1 : 1));
 }
 
-/** Per-file analysis results by content hash, reusable across runs in one process. */
+/**
+ * Per-file analysis results by content hash (of the tool version, path and text), reusable
+ * across runs in one process, and across processes through analysisStore.ts.
+ */
 export class AnalysisCache {
   private readonly entries = new Map<string, FileAnalysis>();
+  /** Keys looked up since this cache was made: what a stored cache keeps (the rest is stale). */
+  private readonly usedKeys = new Set<string>();
+
+  static key(relPath: string, text: string): string {
+    return createHash('sha1').update(TOOL_VERSION).update('\0').update(relPath).update('\0').update(text).digest('hex');
+  }
 
   analyze(relPath: string, text: string): FileAnalysis {
-    const key = createHash('sha1').update(relPath).update('\0').update(text).digest('hex');
+    const key = AnalysisCache.key(relPath, text);
+    this.usedKeys.add(key);
     let result = this.entries.get(key);
     if (!result) {
       result = analyzeFile({ path: relPath, text });
       this.entries.set(key, result);
     }
     return result;
+  }
+
+  /** Adds stored results. */
+  seed(entries: Iterable<[string, FileAnalysis]>): void {
+    for (const [key, analysis] of entries) this.entries.set(key, analysis);
+  }
+
+  /** The results looked up since this cache was made. */
+  used(): Array<[string, FileAnalysis]> {
+    return [...this.usedKeys].sort().map((k) => [k, this.entries.get(k)!]);
   }
 }
 
@@ -183,15 +207,21 @@ export async function auditWorkspace(options: AuditOptions): Promise<AuditResult
   const analyses = new Map<string, FileAnalysis>();
   const sources = files.filter((f) => f.kind === 'source');
   let done = 0;
+  // Reads run ahead of the analysis (bounded), so the disk works while the parsers do.
+  const reads: Array<Promise<string | undefined> | undefined> = [];
+  let requested = 0;
   for (const f of sources) {
     options.signal?.throwIfAborted();
-    const text = await readSourceText(f.absPath);
+    while (requested < sources.length && requested - done < READ_AHEAD) reads[requested] = readSourceText(sources[requested++].absPath);
+    const text = await reads[done];
+    reads[done] = undefined;
     if (text !== undefined) {
       const analysis = cache.analyze(f.path, text);
       analyses.set(f.path, analysis);
       options.onAnalysis?.(f.path, analysis);
     }
-    options.onProgress?.(++done, sources.length);
+    done++; // not inside `onProgress?.(...)`: optional calls skip their arguments
+    options.onProgress?.(done, sources.length);
   }
   const ignored = new Set(files.filter((f) => f.gitIgnored).map((f) => f.path));
   const evaluation = evaluate({

@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditWorkspace, type AuditResult } from '../../engine/audit';
+import { loadAnalysisCache, saveAnalysisCache } from '../../engine/analysisStore';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../engine/reports';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type CliIo, type Command } from '../command';
 
@@ -15,6 +16,7 @@ Options:
   --format FORMAT        ${REPORT_FORMATS.join(' | ')} (default: text)
   --output FILE          Write the report to FILE instead of stdout
   --max-file-size BYTES  Skip files larger than this (default: 2097152)
+  --cache DIR            Keep per-file results in DIR across runs (by content hash; a new version starts over)
   -h, --help             Show this help
 
 Exit codes: 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
@@ -47,6 +49,7 @@ export const scanCommand: Command = {
         format: { type: 'string', default: 'text' },
         output: { type: 'string' },
         'max-file-size': { type: 'string' },
+        cache: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -60,7 +63,9 @@ export const scanCommand: Command = {
     const maxFileSize = parseMaxFileSize(values['max-file-size']);
     const root = await workspaceRoot(positionals[0]);
 
-    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize });
+    const cache = values.cache ? await loadAnalysisCache(values.cache) : undefined;
+    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize, cache });
+    if (values.cache && cache) await saveAnalysisCache(values.cache, cache);
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     const colour = format === 'text' && !values.output && io.stdout.isTTY === true && !process.env.NO_COLOR;
     const report = renderReport(format, result, { colour });
