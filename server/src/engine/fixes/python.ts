@@ -183,6 +183,39 @@ function toEdits(path: string, index: LineIndex, edits: Array<{ start: number; e
   return edits.map((e) => ({ path, range: index.range(e.start, e.end), newText: e.newText }));
 }
 
+/** Alembic ops whose first argument is the table's name and which take `schema=`. */
+const ALEMBIC_TABLE_OPS = new Set(['create_table', 'drop_table', 'add_column', 'drop_column', 'alter_column']);
+
+/**
+ * `op.create_table("rag_documents", ...)`: the edit adding `schema="rag"` after the last argument
+ * (in the call's own layout: one argument per line keeps that), or undefined when the string is
+ * not such a call's table name or the call names a schema already.
+ */
+function alembicSchemaEdit(text: string, string: SyntaxNode, schema: string): { start: number; end: number; newText: string } | undefined {
+  const call = callOfArgument(string);
+  const fn = call ? dotted(call.childForFieldName('function')) : undefined;
+  if (!call || !fn || !ALEMBIC_TABLE_OPS.has(fn.replace(/^(alembic\.)?op\./, '')) || !/^(alembic\.)?op\./.test(fn)) return undefined;
+  const list = call.childForFieldName('arguments')!;
+  const args = list.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
+  if (args[0]?.id !== string.id) return undefined;
+  if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'schema')) return undefined;
+  if (args.some((a) => a.type === 'dictionary_splat' || a.type === 'list_splat')) return undefined; // `**kw` may carry schema
+  const last = args[args.length - 1];
+  const kw = `schema=${pyString(schema)}`;
+  const closing = list.endIndex - 1;
+  const between = text.slice(last.endIndex, closing);
+  const lastLineStart = text.lastIndexOf('\n', last.startIndex - 1) + 1;
+  const ownLine = /^\s*$/.test(text.slice(lastLineStart, last.startIndex)) && between.includes('\n');
+  if (ownLine) {
+    // One argument per line with a trailing comma: a new line like the others.
+    const comma = between.indexOf(',');
+    const indent = text.slice(lastLineStart, last.startIndex);
+    if (comma >= 0) return { start: last.endIndex + comma + 1, end: last.endIndex + comma + 1, newText: `${eolOf(text)}${indent}${kw},` };
+    return { start: last.endIndex, end: last.endIndex, newText: `,${eolOf(text)}${indent}${kw}` };
+  }
+  return { start: last.endIndex, end: last.endIndex, newText: `, ${kw}` };
+}
+
 /** `__tablename__ = "rag_documents"` → `"documents"` with `__table_args__ = {"schema": "rag"}`. */
 function tableFix(input: FixInput, root: SyntaxNode, index: LineIndex): Fix | undefined {
   const { finding, text } = input;
@@ -205,7 +238,13 @@ function tableFix(input: FixInput, root: SyntaxNode, index: LineIndex): Fix | un
       let value = args.namedChildren[0]!.childForFieldName('right');
       if (value?.type === 'tuple') {
         const items = value.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
-        value = items[items.length - 1]?.type === 'dictionary' ? items[items.length - 1] : null;
+        const last = items[items.length - 1];
+        if (last && last.type !== 'dictionary') {
+          // Constraints only: SQLAlchemy takes the keyword dict as the tuple's last item.
+          edits.push({ start: last.endIndex, end: last.endIndex, newText: `, {${entry}}` });
+          return { title: `Name it ${schema}.${table}`, isPreferred: true, rule: finding.rule, edits: toEdits(finding.path, index, edits) };
+        }
+        value = last ?? null;
       }
       if (value?.type !== 'dictionary') return undefined;
       if (/["']schema["']\s*:/.test(value.text)) return undefined;
@@ -217,6 +256,8 @@ function tableFix(input: FixInput, root: SyntaxNode, index: LineIndex): Fix | un
       const indent = text.slice(lineStart, stmt.startIndex);
       edits.push({ start: stmt.endIndex, end: stmt.endIndex, newText: `${eolOf(text)}${indent}__table_args__ = {${entry}}` });
     }
+  } else if (alembicSchemaEdit(text, at.string, schema)) {
+    edits.push({ start, end, newText: table }, alembicSchemaEdit(text, at.string, schema)!);
   } else if (at.string.text.slice(1, -1).trim() !== finding.data.found) {
     // A table name inside SQL text: qualify it in place.
     edits.push({ start, end, newText: `${schema}.${table}` });
