@@ -113,6 +113,7 @@ export function startServer({ connection }: ServerOptions): void {
    */
   async function publishEarly(state: WorkspaceState, rel: string, uri: string, text: string): Promise<void> {
     await state.setDocument(rel, text);
+    if (!state.rulesFile) await state.loadRulesEarly(); // the scan may not have started yet
     if (!state.settings.enable || state.scanned) return;
     const next = new Map<string, FileDiagnostics>([[uri, { root: state.root, findings: [], problems: [] }]]);
     publisher.group(state.root, state.evaluate().findings.filter((f) => f.path === rel), next);

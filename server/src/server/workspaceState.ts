@@ -50,11 +50,7 @@ export class WorkspaceState {
     const configPath = path.resolve(this.root, this.settings.rulesFile);
     const config = (await exists(configPath)) ? configPath : undefined;
     const first = !this.scanned;
-    if (first) {
-      // Open documents are checked during the first scan: with the rules, and each file as it is analyzed.
-      this.rulesFile = await loadRulesFile(this.root, config);
-      if (this.rulesText !== undefined) this.setRulesText(this.rulesText);
-    }
+    if (first) await this.loadRulesEarly();
     const result = await auditWorkspace({
       root: this.root,
       configPath: config,
@@ -71,6 +67,17 @@ export class WorkspaceState {
     this.rulesFile = result.rulesFile;
     if (this.rulesText !== undefined) this.setRulesText(this.rulesText);
     this.scanned = true;
+  }
+
+  /**
+   * Before the first scan, the rules file alone (the editor's text when open), so open documents
+   * are checked against the rules while the scan runs.
+   */
+  async loadRulesEarly(): Promise<void> {
+    if (this.scanned) return;
+    if (this.rulesText !== undefined) return this.setRulesText(this.rulesText);
+    const configPath = path.resolve(this.root, this.settings.rulesFile);
+    this.rulesFile = await loadRulesFile(this.root, (await exists(configPath)) ? configPath : undefined);
   }
 
   /** The text of an open document (undefined when it closes: the disk version counts again). */
