@@ -33,6 +33,8 @@ export interface FolderNode extends Base {
 export interface DatabaseNode extends Base {
   type: 'database';
   name: string;
+  /** The workspace folder it belongs to (the URI the server knows it by). */
+  folder: string;
   role: DatabaseSummaryItem['role'];
   /** Where the rules file declares or absorbs it ("Reveal in rules file"), if it does. */
   rulesLocation?: Target;
@@ -120,6 +122,7 @@ function databaseNode(folderUri: string, rulesFile: string | undefined, d: Datab
     type: 'database',
     id,
     name: d.name,
+    folder: folderUri,
     role: d.role,
     label: d.name,
     description: d.references === 0 ? `${roleText(d)} · no references` : `${roleText(d)} · ${d.references} in ${plural(d.files, 'file')}`,

@@ -15,10 +15,20 @@ export interface FixAllDeps {
 }
 
 export function registerFixAllCommand(ctx: vscode.ExtensionContext, deps: FixAllDeps): void {
-  ctx.subscriptions.push(vscode.commands.registerCommand('dbAudit.fixAllInWorkspace', () => fixAllInWorkspace(deps)));
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand('dbAudit.fixAllInWorkspace', () => fixAllInWorkspace(deps, {})),
+    // From the Databases view: a database node carries its name and folder.
+    vscode.commands.registerCommand('dbAudit.fixDatabase', (node?: { name?: string; folder?: string }) => {
+      if (!node?.name || !node.folder) {
+        void vscode.window.showInformationMessage('DB Audit: choose a database in the Databases view.');
+        return;
+      }
+      return fixAllInWorkspace(deps, { database: node.name, folder: node.folder });
+    }),
+  );
 }
 
-async function fixAllInWorkspace(deps: FixAllDeps): Promise<void> {
+async function fixAllInWorkspace(deps: FixAllDeps, params: FixAllInWorkspaceParams): Promise<void> {
   const c = deps.client();
   if (!c || c.state !== State.Running) {
     void vscode.window.showWarningMessage('The DB Audit server is not running: run "DB Audit: Restart Server" first.');
@@ -27,7 +37,7 @@ async function fixAllInWorkspace(deps: FixAllDeps): Promise<void> {
   let result: FixAllInWorkspaceResult;
   try {
     result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'DB Audit: computing fixes' }, () =>
-      c.sendRequest<FixAllInWorkspaceResult>(FixAllInWorkspaceRequest, {} satisfies FixAllInWorkspaceParams));
+      c.sendRequest<FixAllInWorkspaceResult>(FixAllInWorkspaceRequest, params));
   } catch (e) {
     deps.output.error(`Fix all in workspace failed: ${e instanceof Error ? e.message : String(e)}`);
     void vscode.window.showErrorMessage('DB Audit: computing the fixes failed; see the "DB Audit" output.');

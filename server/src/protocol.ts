@@ -105,6 +105,8 @@ export const FixAllInWorkspaceRequest = 'dbAudit/fixAllInWorkspace';
 export interface FixAllInWorkspaceParams {
   /** A workspace folder's URI. */
   folder?: string;
+  /** Only the findings about this database (its name in the databases summary, e.g. `auth.db`). */
+  database?: string;
 }
 export interface FixAllInWorkspaceResult {
   /** A `WorkspaceEdit` (LSP) with `documentChanges` and `changeAnnotations`; empty when nothing is fixable. */

@@ -35,6 +35,21 @@ after(async () => {
 
 const ask = () => client.connection.sendRequest(FixAllInWorkspaceRequest, {}) as Promise<FixAllInWorkspaceResult>;
 
+test('scoped to one database ("Fix all references to this database"): only that database\'s findings are fixed', async () => {
+  const all = await auditWorkspace({ root });
+  const authFiles = new Set(all.findings.filter((f) => f.data.found === 'auth.db' && f.rule === 'legacy-database').map((f) => uri(root, f.path)));
+  assert.ok(authFiles.size >= 3, `auth.db is named in ${authFiles.size} files`);
+  const result = (await client.connection.sendRequest(FixAllInWorkspaceRequest, { database: 'auth.db' })) as FixAllInWorkspaceResult;
+  const changed = result.edit.documentChanges.map((c) => c.textDocument.uri);
+  assert.ok(changed.includes(uri(root, 'services/auth/store.py')));
+  assert.ok(!changed.includes(uri(root, 'services/sessions/store.py')), 'sessions.db is another database');
+  for (const c of changed) assert.ok(authFiles.has(c), `${c} has a finding about auth.db`);
+  assert.deepEqual(Object.keys(result.edit.changeAnnotations), ['legacy-database']);
+  const none = (await client.connection.sendRequest(FixAllInWorkspaceRequest, { database: 'no-such.db' })) as FixAllInWorkspaceResult;
+  assert.deepEqual(none.edit.documentChanges, []);
+  assert.equal(none.left, 0);
+});
+
 test('one annotated WorkspaceEdit from the current texts; applied, nothing fixable is left and the server agrees', async () => {
   // An open, unsaved document: its text (a second legacy path) is what gets fixed, not the disk's.
   const journal = 'services/journal/store.py';

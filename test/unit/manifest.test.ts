@@ -57,7 +57,7 @@ test('every contributed command is registered by the extension, and every regist
   const contributed = manifest.contributes.commands.map((c) => c.command).sort();
   assert.deepEqual(contributed, [
     'dbAudit.auditWorkspace', 'dbAudit.createRulesFile', 'dbAudit.exportReportHtml', 'dbAudit.exportReportJson', 'dbAudit.exportReportMarkdown',
-    'dbAudit.exportReportSarif', 'dbAudit.fixAllInWorkspace', 'dbAudit.generatePlan', 'dbAudit.inspectDatabases', 'dbAudit.openLocation', 'dbAudit.refreshDatabases', 'dbAudit.rescan', 'dbAudit.restartServer',
+    'dbAudit.exportReportSarif', 'dbAudit.fixAllInWorkspace', 'dbAudit.fixDatabase', 'dbAudit.generatePlan', 'dbAudit.inspectDatabases', 'dbAudit.openLocation', 'dbAudit.refreshDatabases', 'dbAudit.rescan', 'dbAudit.restartServer',
     'dbAudit.revealInRulesFile', 'dbAudit.showOutput',
   ]);
   for (const id of contributed) assert.ok(clientSources.includes(`registerCommand('${id}'`), `${id} is registered in client/src`);

@@ -114,7 +114,10 @@ test('manifest: the Databases view, its menus and the report panel\'s title butt
   for (const [menu, items] of Object.entries(pkg.contributes.menus)) for (const item of items) assert.ok(commands.has(item.command), `${menu}: ${item.command}`);
   const source = readFileSync(join(__dirname, '..', '..', 'client', 'src', 'databasesView.ts'), 'utf8');
   assert.ok(source.includes("'dbAudit.databases'") && source.includes("'dbAudit.database.declared'"));
-  assert.ok(pkg.contributes.menus['view/item/context'].every((i) => i.when === 'view == dbAudit.databases && viewItem == dbAudit.database.declared'));
+  const itemMenu = pkg.contributes.menus['view/item/context'];
+  assert.ok(itemMenu.filter((i) => i.command === 'dbAudit.revealInRulesFile').every((i) => i.when === 'view == dbAudit.databases && viewItem == dbAudit.database.declared'));
+  // "Fix all references to this database" on every database node, declared or not.
+  assert.ok(itemMenu.some((i) => i.command === 'dbAudit.fixDatabase' && i.when === 'view == dbAudit.databases && viewItem =~ /^dbAudit\\.database/'));
   const report = readFileSync(join(__dirname, '..', '..', 'client', 'src', 'reportView.ts'), 'utf8');
   assert.ok(report.includes("const PANEL_TYPE = 'dbAudit.report'"));
   for (const e of EXPORT_COMMANDS) assert.ok(pkg.contributes.menus['editor/title'].some((i) => i.command === e.command && i.when === "activeWebviewPanelId == 'dbAudit.report'"), e.command);

@@ -2,7 +2,7 @@
 // and (later) hover and find-references all ask the same question, so it is answered here once.
 
 import { basename, type DatabaseSpec, type RulesConfig } from './config/rulesFile';
-import type { DbReference } from './types';
+import type { DbReference, Finding } from './types';
 
 export type DatabaseRole = 'primary' | 'specialized' | 'legacy' | 'unknown';
 
@@ -60,6 +60,19 @@ export class DatabaseResolver {
       return owner ? { name: owner.spec.name, role: owner.spec.role, spec: owner.spec, alias: owner.alias } : undefined;
     }
     return this.resolveTarget(ref.target, ref.engine, ref.kind === 'db-name');
+  }
+
+  /**
+   * The database a finding is about, by the name the databases summary lists it under (`auth.db`
+   * for a legacy file, `zoe` for a declared one); undefined when it is about no one database.
+   */
+  databaseOfFinding(finding: Finding): string | undefined {
+    const found = finding.data.found;
+    if (found === undefined || finding.data.group) return undefined; // env-mismatch: a group of vars
+    if (finding.data.kind === 'env-read' || finding.data.kind === 'env-define') return this.byEnv.get(found)?.spec.name;
+    if (finding.rule === 'prefixed-table') return finding.data.targetDatabase;
+    const engine = finding.data.engine ?? (finding.data.kind === 'sqlite-path' || finding.rule === 'undeclared-database-file' ? 'sqlite' : 'unknown');
+    return this.resolveTarget(found, engine, finding.data.kind === 'db-name')?.name;
   }
 
   /** Resolves a database name or SQLite file name as written. */

@@ -11,7 +11,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fixWorkspace } from '../engine/fixes/workspace';
 import type { ComposedEdit } from '../engine/fixes/composeEdits';
 import { RULE_SUMMARIES } from '../engine/ruleDocs';
-import type { RuleId } from '../engine/types';
+import { DatabaseResolver } from '../engine/databases';
+import type { Finding, RuleId } from '../engine/types';
 import { FixAllInWorkspaceRequest, type FixAllInWorkspaceParams, type FixAllInWorkspaceResult } from '../protocol';
 import { uriOf } from './diagnostics';
 import type { WorkspaceState } from './workspaceState';
@@ -80,16 +81,19 @@ export function registerFixAllInWorkspace(connection: Connection, deps: FixAllWo
           if (rel !== undefined) await state.setDocument(rel, doc.getText());
         }
         const evaluation = state.evaluate();
+        const resolver = new DatabaseResolver(state.rulesFile?.config);
+        const database = params?.database;
+        const only = database === undefined ? undefined : (f: Finding) => resolver.databaseOfFinding(f) === database;
         const result = fixWorkspace(
           { analyses: state.analyses(), files: state.walkedFiles(), findings: evaluation.findings, rulesFile: state.rulesFile },
-          { read: (rel) => currentText(state, deps.documents, rel) },
+          { read: (rel) => currentText(state, deps.documents, rel), ...(only ? { only } : {}) },
         );
         const edit = annotatedWorkspaceEdit(state.root, result.edits, (uri) => deps.documents.get(uri)?.version ?? null);
         out.edit.documentChanges.push(...edit.documentChanges);
         Object.assign(out.edit.changeAnnotations, edit.changeAnnotations);
         out.fixes += [...result.applied.values()].reduce((n, l) => n + l.length, 0);
         out.files += result.edits.size;
-        out.left += result.remaining.length;
+        out.left += only ? result.remaining.filter(only).length : result.remaining.length;
       }
     });
     return out;

@@ -128,6 +128,8 @@ export function preferredFix(finding: Finding, ctx: FixContext): Fix | undefined
 export interface FixAllOptions {
   /** Only these rules (all when absent or empty). */
   rules?: readonly RuleId[];
+  /** Only the findings this accepts (e.g. those about one database). */
+  only?(finding: Finding): boolean;
 }
 
 /**
@@ -138,6 +140,7 @@ export function fixAll(findings: readonly Finding[], ctx: FixContext, options: F
   const chosen: Array<{ finding: Finding; fix: Fix }> = [];
   for (const finding of findings) {
     if (options.rules?.length && !options.rules.includes(finding.rule)) continue;
+    if (options.only && !options.only(finding)) continue;
     const fix = preferredFix(finding, ctx);
     if (fix) chosen.push({ finding, fix });
   }

@@ -28,6 +28,8 @@ export interface WorkspaceFixResult {
 
 export interface WorkspaceFixOptions {
   rules?: readonly RuleId[];
+  /** Only the findings this accepts (e.g. those about one database), in every pass. */
+  only?(finding: Finding): boolean;
   /** The original text of a workspace file (BOM already stripped), undefined when unreadable. */
   read(path: string): string | undefined;
 }
@@ -61,7 +63,7 @@ export function fixWorkspace(audit: WorkspaceFixInput, options: WorkspaceFixOpti
   const key = (e: { path: string; range: unknown; newText: string }) => `${e.path}\0${JSON.stringify(e.range)}\0${e.newText}`;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const ctx: FixContext = { textOf, config };
-    const { edits, fixes } = fixAll(findings, ctx, { rules: options.rules });
+    const { edits, fixes } = fixAll(findings, ctx, { rules: options.rules, only: options.only });
     if (edits.length === 0) break;
     const keptTitles = new Set(edits.map(key));
     const rulesOf = new Map<string, RuleId[]>();
