@@ -2,6 +2,7 @@
 // `startServer({ connection })` takes its connection, so tests can hand it one.
 
 import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
 import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -15,6 +16,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RescanRequest, StatusNotification, type StatusParams } from '../protocol';
 import { maskSecrets } from '../engine/literals';
 import { DatabaseResolver } from '../engine/databases';
+import { SqliteFactsCache, databaseFileFor, sqliteFactsMarkdown } from '../engine/inspect/hoverFacts';
 import { databaseLenses, envDefinitions, hoverMarkdown, referenceAt, referencesLike } from '../engine/navigation';
 import type { DbReference } from '../engine/types';
 import { uriOf } from './diagnostics';
@@ -264,13 +266,23 @@ export function startServer({ connection }: ServerOptions): void {
     return { ...where, evaluation, ref, resolver: new DatabaseResolver(where.state.rulesFile?.config) };
   }
   const location = (root: string, r: DbReference) => ({ uri: uriOf(root, r.path), range: r.range });
+  const sqliteFacts = new SqliteFactsCache();
+  /** A SQLite reference whose file is in the workspace: its tables and row counts, read-only. */
+  function sqliteHoverSection(state: WorkspaceState, ref: DbReference): string | undefined {
+    if (ref.engine !== 'sqlite' || (ref.kind !== 'sqlite-path' && ref.kind !== 'connection-url')) return undefined;
+    const databaseFiles = state.walkedFiles().filter((f) => f.kind === 'database').map((f) => f.path);
+    const file = databaseFileFor(ref.target, ref.value, databaseFiles);
+    const facts = file ? sqliteFacts.facts(path.join(state.root, file), file) : undefined;
+    return facts ? sqliteFactsMarkdown(facts) : undefined;
+  }
 
   // Each handler answers from the last evaluation; a failure answers empty, never crashes.
   connection.onHover((p) => guard('hover', null, () => {
     const hit = at(p.textDocument.uri, p.position);
     if (!hit) return null;
     const value = hoverMarkdown(hit.ref, hit.evaluation.references, hit.evaluation.databases, hit.resolver, hit.state.rulesFile?.config);
-    return { contents: { kind: 'markdown' as const, value }, range: hit.ref.range };
+    const onDisk = sqliteHoverSection(hit.state, hit.ref);
+    return { contents: { kind: 'markdown' as const, value: onDisk ? `${value}\n\n${onDisk}` : value }, range: hit.ref.range };
   }));
   connection.onReferences((p) => guard('references', [], () => {
     const hit = at(p.textDocument.uri, p.position);
