@@ -118,6 +118,9 @@ export function summarize(references: readonly DbReference[], config: RulesConfi
     .sort((a, b) => b.references - a.references || (a.name < b.name ? -1 : 1));
 }
 
+/** Texts of one path whose analyses stay cached: what the editor shows and what is on disk. */
+const VERSIONS_PER_PATH = 2;
+
 /**
  * Per-file analysis results by content hash (of the tool version, path and text), reusable
  * across runs in one process, and across processes through analysisStore.ts.
@@ -126,6 +129,8 @@ export class AnalysisCache {
   private readonly entries = new Map<string, FileAnalysis>();
   /** Keys looked up since this cache was made: what a stored cache keeps (the rest is stale). */
   private readonly usedKeys = new Set<string>();
+  /** Per path, the keys of its most recent texts, oldest first. */
+  private readonly recent = new Map<string, string[]>();
 
   static key(relPath: string, text: string): string {
     return createHash('sha1').update(TOOL_VERSION).update('\0').update(relPath).update('\0').update(text).digest('hex');
@@ -134,12 +139,33 @@ export class AnalysisCache {
   analyze(relPath: string, text: string): FileAnalysis {
     const key = AnalysisCache.key(relPath, text);
     this.usedKeys.add(key);
+    this.remember(relPath, key);
     let result = this.entries.get(key);
     if (!result) {
       result = analyzeFile({ path: relPath, text });
       this.entries.set(key, result);
     }
     return result;
+  }
+
+  /** How many analyses are held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Keeps the analyses of a path's latest texts only (an editor's buffer and the disk's), so a
+   * long editing session in the server does not hold every version that was typed.
+   */
+  private remember(relPath: string, key: string): void {
+    const keys = (this.recent.get(relPath) ?? []).filter((k) => k !== key);
+    keys.push(key);
+    while (keys.length > VERSIONS_PER_PATH) {
+      const old = keys.shift()!;
+      this.entries.delete(old);
+      this.usedKeys.delete(old);
+    }
+    this.recent.set(relPath, keys);
   }
 
   /** Adds stored results. */
