@@ -4,6 +4,7 @@
 // a report never interleaves with an edit's re-check.
 
 import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -22,6 +23,7 @@ import { DatabaseResolver } from '../engine/databases';
 import { buildInventory, findManifests } from '../engine/inventory';
 import { isSqliteFileName } from '../engine/literals';
 import { renderReport } from '../engine/reports';
+import { reportInspection } from '../engine/inspect/forReport';
 import { htmlReport } from '../engine/reports/html';
 import { workspaceMarkdownReport } from '../engine/reports/inventoryMarkdown';
 import type { Finding } from '../engine/types';
@@ -110,7 +112,9 @@ export function registerReportRequests(connection: Connection, deps: ReportDeps)
       const files = await findManifests(state.root, state.filePaths());
       const inventory = buildInventory({ references: evaluation.references, tables: evaluation.tables, files, config: state.rulesFile?.config });
       const previous = Array.isArray(params.previous) ? (params.previous as DatabaseSummary[]) : undefined;
-      const full = { ...input, inventory, ...(previous ? { previous } : {}) };
+      const databaseFiles = state.walkedFiles().filter((f) => f.kind === 'database').map((f) => ({ path: f.path, absPath: path.join(state.root, f.path) }));
+      const inspection = reportInspection(state.rulesFile?.config, databaseFiles);
+      const full = { ...input, inventory, ...(previous ? { previous } : {}), ...(inspection ? { inspection } : {}) };
       const command = params.findingLinkCommand;
       content = params.format === 'html'
         ? htmlReport(full, command ? { link: (f) => commandLink(command, state.root, f) } : {})

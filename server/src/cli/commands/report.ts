@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditWorkspace } from '../../engine/audit';
+import { reportInspection } from '../../engine/inspect/forReport';
 import { inventoryOfAudit } from '../../engine/inventory';
 import { renderReport } from '../../engine/reports';
 import { htmlReport } from '../../engine/reports/html';
@@ -18,7 +19,8 @@ type Format = (typeof WORKSPACE_REPORT_FORMATS)[number];
 const USAGE = `Usage: db-audit report [PATH] [options]
 
 Write the workspace report for PATH (default: .): summary, consolidation table, charts,
-module inventory and every finding.
+module inventory, every finding, and (html, markdown) an Inspection section with the tables and
+rows of the SQLite files the rules file declares or absorbs, read-only.
 
 Options:
   --format FORMAT        ${WORKSPACE_REPORT_FORMATS.join(' | ')} (default: markdown)
@@ -58,7 +60,8 @@ export const reportCommand: Command = {
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     let report: string;
     if (format === 'html' || format === 'markdown') {
-      const input = { ...result, inventory: await inventoryOfAudit(result) };
+      const inspection = reportInspection(result.rulesFile?.config, result.files.filter((f) => f.kind === 'database'));
+      const input = { ...result, inventory: await inventoryOfAudit(result), ...(inspection ? { inspection } : {}) };
       report = format === 'html' ? htmlReport(input) : workspaceMarkdownReport(input);
     } else report = renderReport(format, result);
     if (values.output) await fs.writeFile(values.output, report);

@@ -135,6 +135,27 @@ function chartsSection(input: WorkspaceReportInput): string {
     + '</section>';
 }
 
+/** What is inside the databases (inspection facts), when the report has them. */
+function inspectionSection(input: WorkspaceReportInput): string {
+  const inspection = input.inspection;
+  if (!inspection || inspection.databases.length === 0) return '';
+  const rows = (n: number | undefined) => (n === undefined ? '?' : String(n));
+  const files = inspection.databases.map((d) => {
+    const f = d.facts;
+    const tables = f.error ? `<span class="muted">cannot inspect: ${esc(f.error)}</span>` : f.tables.map((t) => `<code>${esc(t.name)}</code> ${esc(rows(t.rowCount))}`).join(', ') || '<span class="muted">no tables</span>';
+    const role = d.role === 'target' ? (d.database ?? 'target') : d.role === 'absorbed' ? `absorbed into ${d.database ?? '?'}` : 'named';
+    return `<tr><td><code>${esc(d.path)}</code></td><td>${esc(role)}</td><td class="num">${f.size}</td><td>${tables}</td></tr>`;
+  });
+  const merges = inspection.comparisons.flatMap(({ source, target, comparison }) => comparison.tables.map((t) =>
+    `<tr><td><code>${esc(t.table)}</code></td><td><code>${esc(source.path)}</code></td><td><code>${esc(target.path)}</code></td><td class="num">${esc(rows(t.sourceRows))}</td><td class="num">${t.rows ? t.rows.onlyInSource : esc(t.note ?? '')}</td><td class="num">${t.rows ? t.rows.differing : ''}</td></tr>`));
+  const findings = inspection.findings.map((f) => `<li><strong>${esc(f.rule)}</strong> (${esc(f.severity)}): ${esc(f.message)}</li>`);
+  return `<section id="inspection"><h2>Inspection</h2>`
+    + `<table><thead><tr><th>File</th><th>Role</th><th class="num">Bytes</th><th>Tables (rows)</th></tr></thead><tbody>${files.join('')}</tbody></table>`
+    + (merges.length ? `<h3>Tables to merge</h3><table><thead><tr><th>Table</th><th>From</th><th>Into</th><th class="num">Rows</th><th class="num">Missing from target</th><th class="num">Differing</th></tr></thead><tbody>${merges.join('')}</tbody></table>` : '')
+    + (findings.length ? `<ul>${findings.join('')}</ul>` : '')
+    + `</section>`;
+}
+
 function inventorySection(input: WorkspaceReportInput): string {
   const codes = (xs: readonly string[]) => (xs.length ? xs.map((x) => `<code>${esc(x)}</code>`).join(', ') : '<span class="muted">—</span>');
   const modules = input.inventory.map((m) => {
@@ -174,6 +195,7 @@ ${summarySection(input)}
 ${consolidationSection(input)}
 ${chartsSection(input)}
 ${inventorySection(input)}
+${inspectionSection(input)}
 ${findingsSection(input, options.link ?? relativeLink)}
 </body>
 </html>

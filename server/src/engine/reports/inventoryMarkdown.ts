@@ -1,6 +1,7 @@
 // `db-audit inventory` and the Markdown workspace report: per module, the databases it uses,
 // the env vars it reads and defines, the tables it declares, and what it shares with others.
 
+import { markdownInspectReport } from '../inspect/report';
 import type { ModuleInventory } from '../inventory';
 import { markdownReport } from './markdown';
 import { referenceChanges, type WorkspaceReportInput } from './model';
@@ -37,6 +38,10 @@ export function workspaceMarkdownReport(input: WorkspaceReportInput): string {
   const changes = referenceChanges(input.databases, input.previous);
   if (changes.length) parts.push(['## Since the previous audit', '', ...changes.map((c) => `- ${c}`)].join('\n') + '\n');
   parts.push(inventoryMarkdown(input.inventory).replace(/\n## /g, '\n### ').replace(/^# /, '## '));
+  if (input.inspection && input.inspection.databases.length > 0) {
+    const inspection = markdownInspectReport({ sqlite: input.inspection, postgres: [], findings: input.inspection.findings });
+    parts.push(inspection.replace(/\n## /g, '\n### ').replace(/^# Database inspection/, '## Inspection').replace(/\n+$/, '') + '\n');
+  }
   const findings = ['## Findings', ''];
   if (input.findings.length === 0) findings.push('None.');
   for (const f of input.findings) findings.push(`- **${f.severity}** ${f.rule} — ${cell(f.path)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${cell(f.message)}`);

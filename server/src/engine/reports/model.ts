@@ -35,6 +35,8 @@ export function roleLabel(db: DatabaseSummary): string {
 export interface WorkspaceReportInput extends ReportInput {
   inventory: readonly import('../inventory').ModuleInventory[];
   previous?: readonly DatabaseSummary[];
+  /** The SQLite inspection of the workspace's declared and absorbed files, when one was made. */
+  inspection?: import('../inspect').SqliteInspection;
 }
 
 /** "auth.db: 35 → 12 references" for each database whose count moved since `previous`. */
