@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO, Session, copyFixture, installVsix } from './vscode';
+import { REPO, Session, UI_TIMEOUT, copyFixture, installVsix } from './vscode';
 
 let workspace: string;
 let extensions: string;
@@ -37,20 +37,22 @@ after(async () => {
 });
 
 test('Audit Workspace opens the report with the consolidation table', async () => {
-  const expected = cliRows();
-  assert.ok(expected.length >= 3, 'the fixture has databases to consolidate');
-  // The server must be up before the command can ask it for the report.
-  await session.page.locator('.statusbar-item', { hasText: 'DB Audit:' }).first().waitFor({ timeout: 60_000 });
-  await session.runCommand('DB Audit: Audit Workspace');
-  await session.page.locator('.tabs-container .tab', { hasText: 'DB Audit:' }).first().waitFor({ timeout: 60_000 });
-  // A webview is an iframe holding the page's own iframe.
-  const report = session.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  const table = report.locator('section#consolidation table');
-  await table.waitFor({ timeout: 60_000 });
-  await session.screenshot('3-audit-workspace-report');
-  const rows = await table.locator('tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())),
-  );
-  assert.deepEqual(rows, expected);
-  assert.equal(await report.locator('section#consolidation h2').innerText(), 'Consolidation');
+  await session.scenario('3-audit-workspace', async () => {
+    const expected = cliRows();
+    assert.ok(expected.length >= 3, 'the fixture has databases to consolidate');
+    // The server must be up before the command can ask it for the report.
+    await session.page.locator('.statusbar-item', { hasText: 'DB Audit:' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await session.runCommand('DB Audit: Audit Workspace');
+    await session.page.locator('.tabs-container .tab', { hasText: 'DB Audit:' }).first().waitFor({ timeout: UI_TIMEOUT });
+    // A webview is an iframe holding the page's own iframe.
+    const report = session.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const table = report.locator('section#consolidation table');
+    await table.waitFor({ timeout: UI_TIMEOUT });
+    await session.screenshot('3-audit-workspace-report');
+    const rows = await table.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())),
+    );
+    assert.deepEqual(rows, expected);
+    assert.equal(await report.locator('section#consolidation h2').innerText(), 'Consolidation');
+  });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO, Session, copyFixture, installVsix } from './vscode';
+import { REPO, Session, UI_TIMEOUT, copyFixture, installVsix } from './vscode';
 
 interface Finding { path: string; severity: 'error' | 'warning' | 'info' | 'hint'; message: string }
 
@@ -30,29 +30,31 @@ after(async () => {
 });
 
 test('the Problems panel lists every finding of db-audit scan, per severity, with its message', async () => {
-  assert.ok(findings.length > 20, 'the fixture has findings');
-  await session.problems();
-  const total = await session.until('the Problems badge to reach the scan\'s count', () => session.problemCount(), (n) => n >= findings.length);
-  assert.equal(total, findings.length);
-  const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
-  // The status bar's problems item names the counts per severity.
-  const status = await session.page.locator('[id="status.problems"]').first().getAttribute('aria-label');
-  assert.match(status ?? '', new RegExp(`Errors: ${count('error')}`));
-  assert.match(status ?? '', new RegExp(`Warnings: ${count('warning')}`));
-  // A few files, each filtered to by its path: the panel shows the file and the scan's message for it.
-  const filter = session.page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
-  for (const file of ['services/auth/store.py', 'services/rag/ingest.py', 'web/src/notifications.js']) {
-    const expected = findings.filter((x) => x.path === file);
-    assert.ok(expected.length > 0, `the scan reports ${file}`);
-    await filter.fill(`**/${file}`);
-    await session.page.locator('.markers-panel .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 15_000 });
-    for (const f of expected) await session.page.locator('.markers-panel .monaco-list-row', { hasText: f.message }).first().waitFor({ timeout: 15_000 });
-    await session.screenshot(`1-problems-${path.basename(file)}`);
-  }
-  await filter.fill('');
-  await session.page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: 15_000 });
-  // The one literal password in the fixture is masked everywhere the editor shows it.
-  const text = await session.page.locator('.markers-panel').innerText();
-  assert.ok(!text.includes('Tr0ub4dor-zoe-2023'));
-  await session.screenshot('1-problems');
+  await session.scenario('1-problems', async () => {
+    assert.ok(findings.length > 20, 'the fixture has findings');
+    await session.problems();
+    const total = await session.until('the Problems badge to reach the scan\'s count', () => session.problemCount(), (n) => n >= findings.length);
+    assert.equal(total, findings.length);
+    const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
+    // The status bar's problems item names the counts per severity.
+    const status = await session.page.locator('[id="status.problems"]').first().getAttribute('aria-label');
+    assert.match(status ?? '', new RegExp(`Errors: ${count('error')}`));
+    assert.match(status ?? '', new RegExp(`Warnings: ${count('warning')}`));
+    // A few files, each filtered to by its path: the panel shows the file and the scan's message for it.
+    const filter = session.page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    for (const file of ['services/auth/store.py', 'services/rag/ingest.py', 'web/src/notifications.js']) {
+      const expected = findings.filter((x) => x.path === file);
+      assert.ok(expected.length > 0, `the scan reports ${file}`);
+      await filter.fill(`**/${file}`);
+      await session.page.locator('.markers-panel .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: UI_TIMEOUT });
+      for (const f of expected) await session.page.locator('.markers-panel .monaco-list-row', { hasText: f.message }).first().waitFor({ timeout: UI_TIMEOUT });
+      await session.screenshot(`1-problems-${path.basename(file)}`);
+    }
+    await filter.fill('');
+    await session.page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: UI_TIMEOUT });
+    // The one literal password in the fixture is masked everywhere the editor shows it.
+    const text = await session.page.locator('.markers-panel').innerText();
+    assert.ok(!text.includes('Tr0ub4dor-zoe-2023'));
+    await session.screenshot('1-problems');
+  });
 });

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { REPO, Session, copyFixture, installVsix } from './vscode';
+import { REPO, Session, UI_TIMEOUT, copyFixture, installVsix } from './vscode';
 
 const FILE = 'services/auth/store.py';
 const BIN = path.join(REPO, 'server/bin/db-audit.js');
@@ -61,34 +61,36 @@ async function editorText(): Promise<string> {
 }
 
 test('Ctrl+. on a legacy path applies the fix: the editor holds the CLI\'s rewrite and the diagnostic disappears', async () => {
-  await session.problems();
-  const before = await session.until('the startup scan\'s diagnostics', () => session.problemCount(), (n) => n === total);
-  await session.openFile(FILE);
-  const editor = session.page.locator('.editor-group-container.active .monaco-editor');
-  await editor.locator('.squiggly-error, .squiggly-warning').first().waitFor({ timeout: 30_000 });
-  // Put the cursor inside the diagnostic's range: click the flagged literal's text.
-  const source = readFileSync(path.join(workspace, FILE), 'utf8').split('\n')[finding.line - 1];
-  const literal = source.slice(finding.column - 1, finding.endColumn - 1).replace(/^["']|["']$/g, '');
-  await editor.locator('.view-line span', { hasText: path.basename(literal) }).last().click();
-  await session.page.locator('.statusbar-item', { hasText: `Ln ${finding.line},` }).first().waitFor({ timeout: 10_000 });
-  await session.page.keyboard.press('Control+.');
-  // The fix that reads the target's env var (the preferred one); chosen with the keyboard, as the
-  // menu's pointer shield swallows clicks while it settles.
-  const action = session.page.locator('.action-widget .monaco-list-row.action[aria-label^="Read "]').first();
-  await action.waitFor({ timeout: 15_000 });
-  await session.screenshot('2-quickfix-menu');
-  const rows = await session.page.locator('.action-widget .monaco-list-row.action').count();
-  for (let i = 0; i <= rows && !(await action.evaluate((e) => e.classList.contains('focused'))); i++) await session.page.keyboard.press('ArrowDown');
-  assert.ok(await action.evaluate((e) => e.classList.contains('focused')), 'the fix is selected');
-  await session.page.keyboard.press('Enter');
-  await session.until('the editor to hold the rewrite', editorText, (t) => t.trimEnd() === expected.trimEnd(), 15_000);
-  const after = await session.until('the diagnostic to disappear', () => session.problemCount(), (n) => n === before - 1, 30_000);
-  assert.equal(after, before - 1);
-  assert.equal(await editor.locator('.squiggly-error').count(), 0);
-  await session.screenshot('2-quickfix-applied');
-  // Saved, the file on disk is byte for byte what the CLI writes.
-  await editor.locator('.view-line').first().click(); // focus back in the editor after the menu
-  await session.page.keyboard.press('Control+S');
-  await session.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 15_000 });
-  assert.equal(readFileSync(path.join(workspace, FILE), 'utf8'), expected);
+  await session.scenario('2-quickfix', async () => {
+    await session.problems();
+    const before = await session.until('the startup scan\'s diagnostics', () => session.problemCount(), (n) => n === total);
+    await session.openFile(FILE);
+    const editor = session.page.locator('.editor-group-container.active .monaco-editor');
+    await editor.locator('.squiggly-error, .squiggly-warning').first().waitFor({ timeout: UI_TIMEOUT });
+    // Put the cursor inside the diagnostic's range: click the flagged literal's text.
+    const source = readFileSync(path.join(workspace, FILE), 'utf8').split('\n')[finding.line - 1];
+    const literal = source.slice(finding.column - 1, finding.endColumn - 1).replace(/^["']|["']$/g, '');
+    await editor.locator('.view-line span', { hasText: path.basename(literal) }).last().click();
+    await session.page.locator('.statusbar-item', { hasText: `Ln ${finding.line},` }).first().waitFor({ timeout: UI_TIMEOUT });
+    await session.page.keyboard.press('Control+.');
+    // The fix that reads the target's env var (the preferred one); chosen with the keyboard, as the
+    // menu's pointer shield swallows clicks while it settles.
+    const action = session.page.locator('.action-widget .monaco-list-row.action[aria-label^="Read "]').first();
+    await action.waitFor({ timeout: UI_TIMEOUT });
+    await session.screenshot('2-quickfix-menu');
+    const rows = await session.page.locator('.action-widget .monaco-list-row.action').count();
+    for (let i = 0; i <= rows && !(await action.evaluate((e) => e.classList.contains('focused'))); i++) await session.page.keyboard.press('ArrowDown');
+    assert.ok(await action.evaluate((e) => e.classList.contains('focused')), 'the fix is selected');
+    await session.page.keyboard.press('Enter');
+    await session.until('the editor to hold the rewrite', editorText, (t) => t.trimEnd() === expected.trimEnd());
+    const after = await session.until('the diagnostic to disappear', () => session.problemCount(), (n) => n === before - 1);
+    assert.equal(after, before - 1);
+    assert.equal(await editor.locator('.squiggly-error').count(), 0);
+    await session.screenshot('2-quickfix-applied');
+    // Saved, the file on disk is byte for byte what the CLI writes.
+    await editor.locator('.view-line').first().click(); // focus back in the editor after the menu
+    await session.page.keyboard.press('Control+S');
+    await session.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    assert.equal(readFileSync(path.join(workspace, FILE), 'utf8'), expected);
+  });
 });

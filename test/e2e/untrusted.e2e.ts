@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import * as path from 'node:path';
-import { Session, copyFixture, installVsix } from './vscode';
+import { Session, UI_TIMEOUT, copyFixture, installVsix } from './vscode';
 
 let workspace: string;
 let extensions: string;
@@ -57,18 +57,20 @@ after(async () => {
 });
 
 test('untrusted: findings shown, no database connection attempted, no file written', async () => {
-  const before = checksum(workspace);
-  await session.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30_000 });
-  await session.problems();
-  const count = await session.until('the audit\'s diagnostics in Restricted Mode', () => session.problemCount(), (n) => n > 0);
-  assert.ok(count > 0);
-  await session.openFile('services/rag/ingest.py');
-  await session.openFile('dbaudit.json');
-  // Asked to inspect, the extension reads nothing over the network in an untrusted workspace.
-  await session.runCommand('DB Audit: Inspect Databases');
-  await session.page.locator('.notifications-toasts .notification-toast', { hasText: 'not used in an untrusted workspace' }).first().waitFor({ timeout: 60_000 });
-  await session.screenshot('5-untrusted');
-  await session.close();
-  assert.equal(connections, 0, 'no connection reached the database named in dbAudit.connections');
-  assert.equal(checksum(workspace), before, 'the workspace is byte for byte unchanged');
+  await session.scenario('5-untrusted', async () => {
+    const before = checksum(workspace);
+    await session.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await session.problems();
+    const count = await session.until('the audit\'s diagnostics in Restricted Mode', () => session.problemCount(), (n) => n > 0);
+    assert.ok(count > 0);
+    await session.openFile('services/rag/ingest.py');
+    await session.openFile('dbaudit.json');
+    // Asked to inspect, the extension reads nothing over the network in an untrusted workspace.
+    await session.runCommand('DB Audit: Inspect Databases');
+    await session.page.locator('.notifications-toasts .notification-toast', { hasText: 'not used in an untrusted workspace' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await session.screenshot('5-untrusted');
+    await session.close();
+    assert.equal(connections, 0, 'no connection reached the database named in dbAudit.connections');
+    assert.equal(checksum(workspace), before, 'the workspace is byte for byte unchanged');
+  });
 });

@@ -15,6 +15,8 @@ export const RESULTS = path.join(REPO, 'test-results');
 const E2E_DIR = process.env.DB_AUDIT_E2E_DIR ?? path.join(homedir(), '.cache', 'db-audit-e2e');
 const CODE_SERVER = path.join(E2E_DIR, 'code-server', 'node_modules', '.bin', 'code-server');
 const CHROMIUM = process.env.DB_AUDIT_E2E_CHROMIUM ?? '/usr/bin/chromium';
+/** The longest any one UI event may take (a loaded CI machine is slow); waits end as soon as the event happens. */
+export const UI_TIMEOUT = 90_000;
 const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; publisher: string };
 /** What `npm run package` writes. */
 export const VSIX = path.join(REPO, `${manifest.name}-${manifest.version}.vsix`);
@@ -91,7 +93,8 @@ export class Session {
     const port = await freePort();
     const args = ['--config', path.join(userDataDir, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', o.extensionsDir, '--user-data-dir', userDataDir,
       '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', ...(o.trusted ? ['--disable-workspace-trust'] : []), o.workspace];
-    const server = spawn(CODE_SERVER, args, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so closing ends its extension host and language server too.
+    const server = spawn(CODE_SERVER, args, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const log: string[] = [];
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s:\n${log.join('')}`)), 60_000);
@@ -119,9 +122,21 @@ export class Session {
     server.stdout!.on('data', (d: Buffer) => session.log.push(d.toString()));
     server.stderr!.on('data', (d: Buffer) => session.log.push(d.toString()));
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(o.workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: UI_TIMEOUT });
     return session;
+  }
+
+  /** Runs a scenario; when it fails, keeps a screenshot and code-server's log in test-results/ for the report. */
+  async scenario(name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      await this.screenshot(`${name}-FAILED`).catch(() => undefined);
+      mkdirSync(RESULTS, { recursive: true });
+      writeFileSync(path.join(RESULTS, `e2e-${name}-FAILED.log`), `${e instanceof Error ? e.stack : String(e)}\n\n${this.log.join('')}`);
+      throw e;
+    }
   }
 
   async screenshot(name: string): Promise<string> {
@@ -131,33 +146,47 @@ export class Session {
     return file;
   }
 
+  /**
+   * Opens the quick input with `keys` and types `text` into it. An editor that takes focus as it
+   * opens closes a quick input shown at that moment, so an input that closes under us is reopened.
+   */
+  private async quickInput(keys: string, text: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    for (let attempt = 1; ; attempt++) {
+      if (await widget.isVisible()) await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+      await this.page.keyboard.press(keys);
+      await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      try {
+        await widget.locator('input').fill(text, { timeout: 5_000 });
+        return;
+      } catch (e) {
+        if (attempt === 3 || (await widget.isVisible())) throw e;
+      }
+    }
+  }
+
   /** Runs a command from the command palette by its title. */
   async runCommand(title: string): Promise<void> {
-    await this.page.locator('.monaco-workbench').click({ position: { x: 800, y: 5 } }).catch(() => undefined);
-    await this.page.keyboard.press('Control+Shift+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+    await this.quickInput('Control+Shift+P', `>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Enter');
   }
 
-  /** Opens a workspace file through Quick Open (works for files in collapsed folders too). */
+  /** Opens a workspace file through Quick Open (works for files in collapsed folders too); returns once its editor has focus. */
   async openFile(relative: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(relative);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) }).first().waitFor({ timeout: 15_000 });
+    await this.quickInput('Control+P', relative);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) }).first().waitFor({ timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Enter');
-    await this.page.locator(`.tabs-container .tab.active[aria-label*="${path.basename(relative)}"]`).waitFor({ timeout: 15_000 });
+    await this.page.locator(`.tabs-container .tab.active[aria-label*="${path.basename(relative)}"]`).waitFor({ timeout: UI_TIMEOUT });
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: UI_TIMEOUT });
   }
 
   /** The Problems panel, opened. */
   async problems(): Promise<Locator> {
     const panel = this.page.locator('.markers-panel');
     if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
-    await panel.waitFor({ timeout: 10_000 });
+    await panel.waitFor({ timeout: UI_TIMEOUT });
     return panel;
   }
 
@@ -169,7 +198,7 @@ export class Session {
   }
 
   /** Resolves with `probe()`'s value once it satisfies `ok`, polling the page; throws with the last value after `timeoutMs`. */
-  async until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  async until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = UI_TIMEOUT): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let last: T | undefined;
     for (;;) {
@@ -183,12 +212,21 @@ export class Session {
 
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
-    if (this.server.exitCode === null) {
+    const group = this.server.pid!;
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-group, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    if (this.server.exitCode === null && this.server.signalCode === null) {
       const exited = new Promise<void>((resolve) => this.server.once('exit', () => resolve()));
-      this.server.kill('SIGTERM');
+      signal('SIGTERM');
       await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
-      if (this.server.exitCode === null) this.server.kill('SIGKILL');
     }
-    rmSync(this.userDataDir, { recursive: true, force: true });
+    signal('SIGKILL'); // whatever of the group outlived code-server
+    // Retries cover a child that was still writing its state as it died.
+    rmSync(this.userDataDir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
