@@ -181,7 +181,9 @@ function urlTarget(engine: Engine, parts: UrlParts): string {
   if (engine === 'sqlite') {
     const p = parts.host ? `${parts.host}${parts.path}` : parts.path;
     const file = p.replace(/^\/+/, '');
-    return file === ':memory:' || file === '' ? ':memory:' : basename(file);
+    if (file === ':memory:' || file === '') return ':memory:';
+    // `sqlite:///${DATABASE_PATH}`: the file is whatever the var holds, not a file named so.
+    return /[{}$]/.test(basename(file)) ? nameOrVar(file) : basename(file);
   }
   const db = parts.path.replace(/^\/+/, '').split('/')[0];
   if (db && !(engine === 'redis' && /^\d+$/.test(db))) return nameOrVar(db);

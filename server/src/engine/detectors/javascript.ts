@@ -544,8 +544,12 @@ class JsAnalysis {
       const expr = span.expression;
       const read = envAccess(unwrap(expr), this.sf);
       const exprStart = expr.getStart(this.sf);
+      // `${process.env.X ?? 'default'}` holds X's value as much as `${process.env.X}` does.
+      const fallbackEnv = read ? undefined : readEnvOf(expr, this.sf);
       if (read) {
         b.pushRaw(read.name, read.start);
+      } else if (fallbackEnv) {
+        b.pushRaw(fallbackEnv, exprStart);
       } else {
         const src = text.slice(exprStart, expr.end);
         b.pushRaw(/^[A-Za-z_$][\w$.]*$/.test(src) ? src : src.replace(/[^\w.]/g, '_'), exprStart);

@@ -91,7 +91,10 @@ function prefixOf(node: SyntaxNode): string {
   return start.replace(/['"]+$/, '').toLowerCase();
 }
 
-function singleString(source: string, node: SyntaxNode): PyString {
+/** The env var an f-string interpolation's expression reads, if any (`{os.getenv("X", "d")}`). */
+type EnvOf = (expr: SyntaxNode) => string | undefined;
+
+function singleString(source: string, node: SyntaxNode, envOf?: EnvOf): PyString {
   const prefix = prefixOf(node);
   const raw = prefix.includes('r');
   const fstring = prefix.includes('f');
@@ -101,7 +104,16 @@ function singleString(source: string, node: SyntaxNode): PyString {
     if (!child) continue;
     if (child.type === 'interpolation') {
       interpolations.push(child);
-      b.pushText(placeholderText(child.text), child.startIndex);
+      const expr = child.childForFieldName('expression');
+      const env = expr && envOf ? envOf(expr) : undefined;
+      if (env) {
+        // Reads as `${X}`: the string holds X's value (a default inside is only X's default).
+        b.pushText('${', child.startIndex);
+        b.pushText(env, expr!.startIndex);
+        b.push('}', child.endIndex - 1);
+      } else {
+        b.pushText(placeholderText(child.text), child.startIndex);
+      }
     } else if (child.type === 'string_content') {
       let at = child.startIndex;
       for (const part of child.namedChildren) {
@@ -123,10 +135,10 @@ function singleString(source: string, node: SyntaxNode): PyString {
 }
 
 /** A `string` or an implicit concatenation `"a" "b"`, as one value. */
-function pyString(source: string, node: SyntaxNode): PyString | undefined {
-  if (node.type === 'string') return singleString(source, node);
+function pyString(source: string, node: SyntaxNode, envOf?: EnvOf): PyString | undefined {
+  if (node.type === 'string') return singleString(source, node, envOf);
   if (node.type !== 'concatenated_string') return undefined;
-  const parts = node.namedChildren.filter((n): n is SyntaxNode => n?.type === 'string').map((n) => singleString(source, n));
+  const parts = node.namedChildren.filter((n): n is SyntaxNode => n?.type === 'string').map((n) => singleString(source, n, envOf));
   return {
     m: joinMapped(parts.map((p) => p.m)),
     bytes: parts.some((p) => p.bytes),
@@ -452,7 +464,7 @@ class PyAnalysis {
   // --- literals -------------------------------------------------------------------------------
 
   private string(node: SyntaxNode, defaultOf: string | undefined, then: Queue): void {
-    const s = pyString(this.source, node);
+    const s = pyString(this.source, node, (expr) => this.readEnvOf(expr));
     if (!s || s.bytes) return;
     this.search(s.m, defaultOf);
     for (const i of s.interpolations) then(i);

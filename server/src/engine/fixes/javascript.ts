@@ -5,6 +5,7 @@
 import { ts } from 'ts-morph';
 import { scriptKindOf } from '../detectors/javascript';
 import { LineIndex } from '../lineIndex';
+import { envHoldsUrl, retargetedUrl, splitSqliteUrl } from './sqliteUrl';
 import { codeRewrite, retargetPath } from './target';
 import type { Fix, FixInput } from './types';
 
@@ -42,6 +43,36 @@ function needsParens(expr: ts.Node): boolean {
   return true;
 }
 
+/**
+ * A whole SQLite URL string: `` `sqlite:///${process.env.DATABASE_PATH ?? '/app/data/zoe.db'}` ``, or
+ * `process.env.DATABASE_URL ?? '<url>'` when the var holds a URL. Undefined for a shape it cannot
+ * rewrite safely (escapes, a URL inside a larger expression, a default of another var).
+ */
+function sqliteUrlFix(input: FixInput, rewrite: { env: string; found: string | undefined; targetFile: string | undefined }, sf: ts.SourceFile, string: ts.Node, index: LineIndex): Fix[] {
+  const { finding, text } = input;
+  if (!ts.isStringLiteral(string) && !ts.isNoSubstitutionTemplateLiteral(string)) return [];
+  const p = string.parent;
+  if (ts.isBinaryExpression(p) || (ts.isCallExpression(p) && p.arguments.some((a) => a === string) && JOINS.has(p.expression.getText(sf)))) return [];
+  const startAt = string.getStart(sf);
+  const raw = text.slice(startAt + 1, string.getEnd() - 1);
+  const parts = splitSqliteUrl(raw);
+  if (!parts || raw !== string.text || /[\\`$'"]/.test(raw)) return [];
+  const url = retargetedUrl(parts, rewrite.found, rewrite.targetFile);
+  if (/[\\`$'"\r\n]/.test(url.path)) return [];
+  const quote = text[startAt] === '"' ? '"' : "'";
+  const env = rewrite.env;
+  const byUrl = envHoldsUrl(env);
+  let newText: string;
+  if (byUrl) {
+    const read = `process.env.${env} ?? ${quote}${url.prefix}${url.path}${url.query}${quote}`;
+    newText = needsParens(string) ? `(${read})` : read;
+  } else {
+    newText = `\`${url.prefix}\${process.env.${env} ?? ${quote}${url.path}${quote}}${url.query}\``;
+  }
+  const title = byUrl ? `Read ${env} (default ${url.prefix}${url.path})` : `Build the URL from ${env} (default ${url.path})`;
+  return [{ title, isPreferred: true, rule: finding.rule, edits: [{ path: finding.path, range: index.range(startAt, string.getEnd()), newText }] }];
+}
+
 export function javascriptFixes(input: FixInput): Fix[] {
   const { finding, text } = input;
   const rewrite = codeRewrite(finding, input.config);
@@ -54,6 +85,10 @@ export function javascriptFixes(input: FixInput): Fix[] {
   while (node && !isStringish(node)) node = node.parent;
   if (!node) return [];
   const string = node;
+  if (rewrite.kind === 'sqlite-url' || (rewrite.kind === 'path' && /^sqlite(\+\w+)?:/.test(ts.isTemplateExpression(string) ? '' : (string as ts.StringLiteral).text))) {
+    // A SQLite URL (`sqlite:data/x.db` reads as a path too): the URL keeps its form, or no fix.
+    return sqliteUrlFix(input, rewrite, sf, string, index);
+  }
   let expr: ts.Node = string;
   for (;;) {
     const p = expr.parent;
@@ -61,6 +96,8 @@ export function javascriptFixes(input: FixInput): Fix[] {
     else if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.PlusToken) expr = p;
     else break;
   }
+  // A URL assembled by `+` (`'sqlite:///' + 'data/x.db'`) is no path: a person decides.
+  if (/^['"`]sqlite(\+\w+)?:/.test(expr.getText(sf))) return [];
   // Already the default of an env read (`process.env.OTHER ?? 'x'`, `|| 'x'`).
   const p = expr.parent;
   const envName = p && ts.isBinaryExpression(p) && p.right === expr && (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || p.operatorToken.kind === ts.SyntaxKind.BarBarToken) ? envReadName(p.left) : undefined;

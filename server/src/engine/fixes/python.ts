@@ -6,6 +6,7 @@ import type { Node as SyntaxNode } from '@vscode/tree-sitter-wasm';
 import { LineIndex } from '../lineIndex';
 import { parserFor } from '../treeSitter';
 import { eolOf } from './edits';
+import { envHoldsUrl, retargetedUrl, splitSqliteUrl } from './sqliteUrl';
 import { codeRewrite, retargetPath, type CodeRewrite } from './target';
 import type { Fix, FixEdit, FixInput } from './types';
 
@@ -140,12 +141,14 @@ function pyString(value: string): string {
   return JSON.stringify(value); // a JSON string is a valid Python string literal
 }
 
-function rewriteFix(input: FixInput, rewrite: CodeRewrite, root: SyntaxNode, index: LineIndex): Fix | undefined {
+function rewriteFix(input: FixInput, rewrite: Exclude<CodeRewrite, { kind: 'sqlite-url' }>, root: SyntaxNode, index: LineIndex): Fix | undefined {
   const { finding, text } = input;
   const start = index.offsetAt(finding.range.start);
   const end = index.offsetAt(finding.range.end);
   const at = locate(root, start, end);
   if (!at || inSettingsClass(at.string)) return undefined;
+  // A URL assembled around the path (`"sqlite:///" + p`, `f"sqlite:///{d}/x.db"`) is no path: a person decides.
+  if (/^[rRuUfF]*['"]sqlite(\+\w+)?:/.test(at.expr.text)) return undefined;
   const edits: Array<{ start: number; end: number; newText: string }> = [];
   const literal = text.slice(start, end);
   let title: string;
@@ -172,6 +175,40 @@ function rewriteFix(input: FixInput, rewrite: CodeRewrite, root: SyntaxNode, ind
     const imp = importOsEdit(root, text);
     if (imp) edits.push({ start: imp.offset, end: imp.offset, newText: imp.newText });
   }
+  return { title, isPreferred: true, rule: finding.rule, edits: toEdits(finding.path, index, edits) };
+}
+
+/** A plain one-line string (no prefix, escapes or braces) holding a SQLite URL: its quote and content. */
+function sqliteUrlString(string: SyntaxNode): { quote: string; content: string } | undefined {
+  const open = string.children.find((n) => n?.type === 'string_start')?.text;
+  if (open !== '"' && open !== "'") return undefined;
+  const content = string.text.slice(1, -1);
+  return /^sqlite(\+\w+)?:/.test(content) ? { quote: open, content } : undefined;
+}
+
+/**
+ * A whole SQLite URL string: `f"sqlite:///{os.getenv('DATABASE_PATH', '/app/data/zoe.db')}"` (the
+ * other quote kind inside, so it parses before Python 3.12), or `os.getenv("DATABASE_URL", "<url>")`
+ * when the var holds a URL. Undefined for a shape it cannot rewrite safely.
+ */
+function sqliteUrlFix(input: FixInput, rewrite: { env: string; found: string | undefined; targetFile: string | undefined }, at: Located, root: SyntaxNode, index: LineIndex): Fix | undefined {
+  const { finding, text } = input;
+  const str = sqliteUrlString(at.string);
+  if (!str || at.expr.id !== at.string.id || at.envRead || inSettingsClass(at.string)) return undefined;
+  const other = str.quote === '"' ? "'" : '"';
+  const parts = splitSqliteUrl(str.content);
+  if (!parts || /[\\{}"']/.test(str.content)) return undefined;
+  const url = retargetedUrl(parts, rewrite.found, rewrite.targetFile);
+  if (/[\\{}"'\r\n]/.test(url.path)) return undefined;
+  const env = rewrite.env;
+  const byUrl = envHoldsUrl(env);
+  const newText = byUrl
+    ? `os.getenv(${pyString(env)}, ${pyString(url.prefix + url.path + url.query)})`
+    : `f${str.quote}${url.prefix}{os.getenv(${other}${env}${other}, ${other}${url.path}${other})}${url.query}${str.quote}`;
+  const edits = [{ start: at.string.startIndex, end: at.string.endIndex, newText }];
+  const imp = importOsEdit(root, text);
+  if (imp) edits.push({ start: imp.offset, end: imp.offset, newText: imp.newText });
+  const title = byUrl ? `Read ${env} (default ${url.prefix}${url.path})` : `Build the URL from ${env} (default ${url.path})`;
   return { title, isPreferred: true, rule: finding.rule, edits: toEdits(finding.path, index, edits) };
 }
 
@@ -277,6 +314,14 @@ export function pythonFixes(input: FixInput): Fix[] {
       return fix ? [fix] : [];
     }
     const rewrite = codeRewrite(input.finding, input.config);
+    if (rewrite && (rewrite.kind === 'sqlite-url' || rewrite.kind === 'path')) {
+      // A SQLite URL (`sqlite:data/x.db` reads as a path too): the URL keeps its form, or no fix.
+      const at = locate(tree.rootNode, index.offsetAt(input.finding.range.start), index.offsetAt(input.finding.range.end));
+      if (rewrite.kind === 'sqlite-url' || (at && sqliteUrlString(at.string))) {
+        const fix = at && sqliteUrlFix(input, rewrite, at, tree.rootNode, index);
+        return fix ? [fix] : [];
+      }
+    }
     const fix = rewrite && rewriteFix(input, rewrite, tree.rootNode, index);
     return fix ? [fix] : [];
   } finally {

@@ -36,7 +36,9 @@ export type CodeRewrite =
   /** A SQLite path: read the env var, the target's path as its default. */
   | { kind: 'path'; env: string; found: string | undefined; targetFile: string | undefined }
   /** A URL: read the env var; `keepDefault` when the literal may stay as its default (no password, same database). */
-  | { kind: 'url'; env: string; keepDefault: boolean };
+  | { kind: 'url'; env: string; keepDefault: boolean }
+  /** A whole SQLite URL (sqliteUrl.ts): its path from the env var, or the var read whole when it holds a URL. */
+  | { kind: 'sqlite-url'; env: string; found: string | undefined; targetFile: string | undefined };
 
 export function codeRewrite(finding: Finding, config: RulesConfig | undefined): CodeRewrite | undefined {
   const { data } = finding;
@@ -49,8 +51,10 @@ export function codeRewrite(finding: Finding, config: RulesConfig | undefined): 
     case 'hardcoded-database-path':
       if (data.kind === 'sqlite-path' && sqlite) return { kind: 'path', env, found: data.found, targetFile: data.targetFile ?? spec?.file };
       if (data.kind === 'connection-url' && !sqlite) return { kind: 'url', env, keepDefault: false };
+      if (data.kind === 'connection-url') return { kind: 'sqlite-url', env, found: data.found, targetFile: data.targetFile ?? spec?.file };
       return undefined;
     case 'hardcoded-connection-string':
+      if (data.kind === 'connection-url' && sqlite && data.credentials !== true) return { kind: 'sqlite-url', env, found: data.found, targetFile: spec?.file };
       return data.kind === 'connection-url' && !sqlite ? { kind: 'url', env, keepDefault: finding.data.credentials !== true } : undefined;
     case 'credentials-in-connection-string':
       return data.kind === 'connection-url' && !sqlite ? { kind: 'url', env, keepDefault: false } : undefined;

@@ -3,7 +3,8 @@ import type { DbReference } from '../types';
 
 /** A URL whose host and database are all placeholders is assembled from config, not hardcoded. */
 function isFullyTemplated(ref: DbReference): boolean {
-  const afterScheme = ref.value.slice(ref.value.indexOf('://') + 3);
+  // The query (`?mode=ro`, `?sslmode=require`) says how to connect, not where.
+  const afterScheme = ref.value.slice(ref.value.indexOf('://') + 3).replace(/[?#].*$/, '');
   const stripped = afterScheme.replace(/\$\{[^}]*\}|\{[^{}]*\}|%\([^)]*\)s|\$[A-Za-z_]\w*/g, '');
   return ref.value.includes('://') && !/[A-Za-z0-9]/.test(stripped.replace(/:\d+/, '').replace(/[/:@?=&.]/g, ''));
 }
