@@ -39,3 +39,20 @@ export function parseMaxFileSize(value: string | undefined): number | undefined 
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--max-file-size takes a positive whole number of bytes`);
   return n;
 }
+
+/** `-h`/`--help`: prints the command's usage; the command then exits 0. */
+export function printUsage(usage: string, io: CliIo): number {
+  io.stdout.write(usage + '\n');
+  return EXIT_OK;
+}
+
+/** Every command takes at most one PATH (the workspace, default `.`). */
+export function checkOnePath(command: string, positionals: readonly string[]): void {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one PATH, got ${positionals.length}`);
+}
+
+/** A `--format` value, checked against the formats the command writes. */
+export function formatOf<F extends string>(value: string | undefined, allowed: readonly F[]): F {
+  if (!allowed.includes(value as F)) throw new UsageError(`unknown format '${value}' (expected ${allowed.join(', ')})`);
+  return value as F;
+}

@@ -10,7 +10,7 @@ import { auditWorkspace } from '../../engine/audit';
 import { fixWorkspace } from '../../engine/fixes/workspace';
 import { RULES } from '../../engine/rules';
 import type { RuleId } from '../../engine/types';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit fix [PATH] [options]
@@ -67,11 +67,8 @@ export const fixCommand: Command = {
         help: { type: 'boolean', short: 'h' },
       },
     });
-    if (values.help) {
-      io.stdout.write(USAGE + '\n');
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError(`fix takes one PATH, got ${positionals.length}`);
+    if (values.help) return printUsage(USAGE, io);
+    checkOnePath('fix', positionals);
     const known = RULES.map((r) => r.id as string);
     for (const r of values.rule ?? []) if (!known.includes(r)) throw new UsageError(`unknown rule '${r}' (expected ${known.join(', ')})`);
     const maxFileSize = parseMaxFileSize(values['max-file-size']);

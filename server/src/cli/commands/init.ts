@@ -8,7 +8,7 @@ import { AnalysisCache, evaluate, RULES_FILE_NAME } from '../../engine/audit';
 import { starterRulesFile } from '../../engine/config/starterRules';
 import { loadGrammars } from '../../engine/treeSitter';
 import { readSourceText, walkWorkspace } from '../../engine/workspace';
-import { EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command } from '../command';
+import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
 
 const USAGE = `Usage: db-audit init [PATH] [options]
 
@@ -33,11 +33,8 @@ export const initCommand: Command = {
       allowPositionals: true,
       options: { force: { type: 'boolean' }, 'max-file-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
-    if (values.help) {
-      io.stdout.write(USAGE + '\n');
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError(`init takes one PATH, got ${positionals.length}`);
+    if (values.help) return printUsage(USAGE, io);
+    checkOnePath('init', positionals);
     const maxFileSize = parseMaxFileSize(values['max-file-size']);
     const root = await workspaceRoot(positionals[0]);
     const target = path.join(root, RULES_FILE_NAME);

@@ -9,9 +9,9 @@ import { loadRulesFile } from '../../engine/audit';
 import { inspectSqlite } from '../../engine/inspect';
 import { inspectPostgres, maskConnection, type PostgresInspection } from '../../engine/inspect/postgres';
 import { comparePostgres, prefixedTablesOf } from '../../engine/inspect/pgCompare';
-import { INSPECT_FORMATS, renderInspectReport, type InspectFormat } from '../../engine/inspect/report';
+import { INSPECT_FORMATS, renderInspectReport } from '../../engine/inspect/report';
 import { toPosix, walkWorkspace } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, formatOf } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit inspect [PATH] [options]
@@ -49,13 +49,9 @@ export const inspectCommand: Command = {
         help: { type: 'boolean', short: 'h' },
       },
     });
-    if (values.help) {
-      io.stdout.write(USAGE + '\n');
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError(`inspect takes one PATH, got ${positionals.length}`);
-    const format = values.format as InspectFormat;
-    if (!INSPECT_FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${INSPECT_FORMATS.join(', ')})`);
+    if (values.help) return printUsage(USAGE, io);
+    checkOnePath('inspect', positionals);
+    const format = formatOf(values.format, INSPECT_FORMATS);
     for (const url of values.postgres) {
       if (!/^postgres(ql)?:\/\//i.test(url)) throw new UsageError(`--postgres takes a postgres:// URL, got '${maskConnection(url)}'`);
     }

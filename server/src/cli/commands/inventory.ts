@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { auditWorkspace } from '../../engine/audit';
 import { inventoryOfAudit } from '../../engine/inventory';
 import { inventoryMarkdown } from '../../engine/reports/inventoryMarkdown';
-import { EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command } from '../command';
+import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit inventory [PATH] [options]
@@ -28,11 +28,8 @@ export const inventoryCommand: Command = {
       allowPositionals: true,
       options: { config: { type: 'string' }, 'max-file-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
-    if (values.help) {
-      io.stdout.write(USAGE + '\n');
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError(`inventory takes one PATH, got ${positionals.length}`);
+    if (values.help) return printUsage(USAGE, io);
+    checkOnePath('inventory', positionals);
     const maxFileSize = parseMaxFileSize(values['max-file-size']);
     const root = await workspaceRoot(positionals[0]);
     const result = await auditWorkspace({ root, configPath: values.config, maxFileSize });

@@ -12,7 +12,7 @@ import { buildSqlitePlans, readCreateStatements, renderSqlitePlan } from '../../
 import { buildPostgresPlan, type PgLayout } from '../../engine/inspect/pgPlan';
 import { inspectPostgres, maskConnection } from '../../engine/inspect/postgres';
 import { walkWorkspace } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit plan [PATH] [options]
@@ -61,11 +61,8 @@ export const planCommand: Command = {
         help: { type: 'boolean', short: 'h' },
       },
     });
-    if (values.help) {
-      io.stdout.write(USAGE + '\n');
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError(`plan takes one PATH, got ${positionals.length}`);
+    if (values.help) return printUsage(USAGE, io);
+    checkOnePath('plan', positionals);
     if (values.apply && !values.backup) throw new UsageError('--apply needs --backup DIR: every involved file is copied there first');
     if (values.backup && !values.apply) throw new UsageError('--backup is used with --apply');
     if (values.option !== undefined && values.option !== 'A' && values.option !== 'B') throw new UsageError(`--option takes A or B, got '${values.option}'`);

@@ -10,11 +10,10 @@ import { inventoryOfAudit } from '../../engine/inventory';
 import { renderReport } from '../../engine/reports';
 import { htmlReport } from '../../engine/reports/html';
 import { workspaceMarkdownReport } from '../../engine/reports/inventoryMarkdown';
-import { EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command } from '../command';
+import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath, formatOf } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 export const WORKSPACE_REPORT_FORMATS = ['markdown', 'html', 'json', 'sarif'] as const;
-type Format = (typeof WORKSPACE_REPORT_FORMATS)[number];
 
 const USAGE = `Usage: db-audit report [PATH] [options]
 
@@ -46,13 +45,9 @@ export const reportCommand: Command = {
         help: { type: 'boolean', short: 'h' },
       },
     });
-    if (values.help) {
-      io.stdout.write(USAGE + '\n');
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError(`report takes one PATH, got ${positionals.length}`);
-    const format = values.format as Format;
-    if (!WORKSPACE_REPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${WORKSPACE_REPORT_FORMATS.join(', ')})`);
+    if (values.help) return printUsage(USAGE, io);
+    checkOnePath('report', positionals);
+    const format = formatOf(values.format, WORKSPACE_REPORT_FORMATS);
     const maxFileSize = parseMaxFileSize(values['max-file-size']);
     const root = await workspaceRoot(positionals[0]);
 

@@ -4,8 +4,8 @@ import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditWorkspace, type AuditResult } from '../../engine/audit';
 import { loadAnalysisCache, saveAnalysisCache } from '../../engine/analysisStore';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../engine/reports';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type CliIo, type Command } from '../command';
+import { REPORT_FORMATS, renderReport } from '../../engine/reports';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type CliIo, type Command, printUsage, checkOnePath, formatOf } from '../command';
 
 const USAGE = `Usage: db-audit scan [PATH] [options]
 
@@ -53,13 +53,9 @@ export const scanCommand: Command = {
         help: { type: 'boolean', short: 'h' },
       },
     });
-    if (values.help) {
-      io.stdout.write(USAGE + '\n');
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError(`scan takes one PATH, got ${positionals.length}`);
-    const format = values.format as ReportFormat;
-    if (!REPORT_FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (expected ${REPORT_FORMATS.join(', ')})`);
+    if (values.help) return printUsage(USAGE, io);
+    checkOnePath('scan', positionals);
+    const format = formatOf(values.format, REPORT_FORMATS);
     const maxFileSize = parseMaxFileSize(values['max-file-size']);
     const root = await workspaceRoot(positionals[0]);
 
