@@ -4,28 +4,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { tempDir } from '../helpers/sqliteFixtures';
+import { runCli, type CliRun } from '../helpers/cli';
 
 const REPO = path.resolve(__dirname, '../..');
 const BIN = path.join(REPO, 'server/bin/db-audit.js');
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]): Promise<CliRun> => runCli(args);
 
 test('inspect --postgres prints pgvector, prefixed tables and duplicated tables with diverging keys; plan --postgres writes the script; nothing changes', async () => {
   const db = await PGlite.create({ extensions: { vector } });

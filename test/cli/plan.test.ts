@@ -5,25 +5,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { fingerprint, splitUsers, tempDir } from '../helpers/sqliteFixtures';
+import { runCli, type CliRun } from '../helpers/cli';
 
 const REPO = path.resolve(__dirname, '../..');
 const BIN = path.join(REPO, 'server/bin/db-audit.js');
 
-function run(args: string[], cwd = REPO): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], cwd = REPO): Promise<CliRun> {
+  return runCli(args, { cwd });
 }
 
 const RULES = { databases: { zoe: { engine: 'sqlite', file: '/app/data/zoe.db', absorbs: ['auth.db', 'developer_tasks.db'] } } };

@@ -5,12 +5,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parseRulesFile } from '../../server/src/engine/config/rulesFile';
+import { runCli } from '../helpers/cli';
 
 const REPO = path.resolve(__dirname, '../..');
 const BIN = path.join(REPO, 'server/bin/db-audit.js');
@@ -20,17 +20,7 @@ const PASSWORD = 'Tr0ub4dor-zoe-2023';
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]): Promise<Run> => runCli(args);
 
 interface JsonDatabase { name: string; engine: string; references: number; files: number; role: string; absorbedInto?: string }
 interface JsonFinding { rule: string; severity: string; path: string; line: number; column: number; message: string }
