@@ -29,4 +29,6 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/server/main.ts'], outfile: 'server/out/bundle/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/bundle/cli.js' }),
+  // The scan's worker threads (engine/scanPool.ts) run this file from next to either bundle.
+  build({ ...common, entryPoints: ['server/src/engine/scanWorker.ts'], outfile: 'server/out/bundle/scanWorker.js' }),
 ]);

@@ -555,6 +555,14 @@ test('exit 0 on a workspace that follows its rules', async () => {
   assert.match(text.stdout, /0 findings: 0 errors, 0 warnings, 0 info\./);
 });
 
+test('--jobs 2 (worker threads) prints the same report as --jobs 1 (this thread)', async () => {
+  const [one, two] = await Promise.all([run(['scan', FIXTURE, '--format', 'json', '--jobs', '1']), run(['scan', FIXTURE, '--format', 'json', '--jobs', '2'])]);
+  assert.equal(two.stderr, '');
+  assert.equal(two.code, one.code);
+  assert.equal(two.stdout, one.stdout);
+  assert.ok((JSON.parse(two.stdout) as JsonReport).references.length > 50);
+});
+
 test('exit 2 with the reason on stderr for bad usage', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['frobnicate'], /unknown command 'frobnicate'/],
@@ -564,6 +572,8 @@ test('exit 2 with the reason on stderr for bad usage', async () => {
     [['scan', FIXTURE, '--config', 'missing.json'], /cannot read rules file missing\.json: ENOENT/],
     [['scan', FIXTURE, '--max-file-size', 'lots'], /--max-file-size takes a positive whole number/],
     [['scan', FIXTURE, FIXTURE], /scan takes one PATH, got 2/],
+    [['scan', FIXTURE, '--jobs', '0'], /--jobs takes a whole number from 1 to 64/],
+    [['report', FIXTURE, '--jobs', 'many'], /--jobs takes a whole number from 1 to 64/],
   ];
   const runs = await Promise.all(cases.map(([args]) => run(args)));
   for (const [i, [args, reason]] of cases.entries()) {

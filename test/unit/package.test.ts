@@ -57,7 +57,7 @@ after(() => {
 });
 
 test('vsce ls: the client and server bundles, the CLI bundle, grammars, schema, README and LICENSE', () => {
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'client/out/extension.js', 'server/out/bundle/server.js', 'server/out/bundle/cli.js',
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'client/out/extension.js', 'server/out/bundle/server.js', 'server/out/bundle/cli.js', 'server/out/bundle/scanWorker.js',
     'schemas/dbaudit.schema.json', 'syntaxes/dotenv.tmLanguage.json', 'syntaxes/db-url.injection.tmLanguage.json', 'syntaxes/dotenv.language-configuration.json']) {
     assert.ok(files.includes(f), `${f} is shipped`);
   }
@@ -87,7 +87,7 @@ test('vsce ls: node_modules holds only the modules the bundles leave external, n
 });
 
 test('every module the bundles still require is a Node built-in, shipped, or an optional require', () => {
-  for (const bundle of ['server/out/bundle/server.js', 'server/out/bundle/cli.js', 'client/out/extension.js']) {
+  for (const bundle of ['server/out/bundle/server.js', 'server/out/bundle/cli.js', 'server/out/bundle/scanWorker.js', 'client/out/extension.js']) {
     const text = readFileSync(path.join(REPO, bundle), 'utf8');
     // Calls, not text inside strings (ajv keeps `require("ajv/dist/runtime/...")` as code for its standalone mode).
     const required = new Set([...text.matchAll(/(?<![`'"\w.])require\(\s*["']([^"'./][^"']*)["']\s*\)/g)].map((m) => m[1]));
@@ -106,6 +106,10 @@ test('the shipped CLI bundle, alone, scans the fixture exactly as the built CLI 
   assert.equal(shipped.status, built.status);
   assert.equal(shipped.stdout, built.stdout);
   assert.ok((JSON.parse(shipped.stdout) as { findings: unknown[] }).findings.length > 0);
+  // The same through the shipped worker threads (a tree this small is scanned in-process by default).
+  const threaded = shippedCli(['scan', '.', '--format', 'json', '--jobs', '2']);
+  assert.equal(threaded.stderr, '');
+  assert.equal(threaded.stdout, built.stdout);
 });
 
 test('the shipped CLI bundle inspects a SQLite file with the shipped better-sqlite3', () => {

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { loadGrammars } from '../../server/src/engine/treeSitter';
 import { analyzeFile, detectorFor, fileTypeOf, type FileType } from '../../server/src/engine/detectors';
-import { mayReferenceDatabase } from '../../server/src/engine/prefilter';
+import { mayReferenceDatabase, prefilter, type ScanFilter, type Verdict } from '../../server/src/engine/prefilter';
+import { isDatabaseEnvVar } from '../../server/src/engine/envVars';
 import { generateTree } from '../../bench/generate';
 
 before(async () => {
@@ -122,4 +123,56 @@ test('property: for code made of database-ish and neutral fragments, a ruled-out
     assertSound('python', 'p.py', text);
     assertSound('javascript', 'p.js', text.replace(/^def f\(a\):\n {4}return a$/m, 'function f(a) { return a; }').replace(/#/g, '//'));
   }), { numRuns: 300, seed: 6 });
+});
+
+const NO_DECLARED: ScanFilter = { declaredEnvNames: [] };
+
+/** The scan filter's promise: an `env-only` file yields only env reads/definitions of variables the scan drops. */
+function assertEnvOnlySound(type: FileType, rel: string, text: string, filter: ScanFilter): string {
+  const verdict = prefilter(type, text, filter);
+  if (verdict === 'env-only') {
+    const found = detect(type, rel, text);
+    const kept = found.references.filter((r) => !(r.kind === 'env-read' || r.kind === 'env-define') || isDatabaseEnvVar(r.envVar!, new Set(filter.declaredEnvNames)));
+    assert.deepEqual({ kept: kept.map((r) => `${r.kind} ${r.envVar ?? r.target}`), tables: found.tables.length }, { kept: [], tables: 0 }, `${rel} was ruled env-only`);
+  }
+  return verdict;
+}
+
+test('with a scan filter, a file whose env reads name no database variable is env-only, and only such reads are in it', () => {
+  const corpus = generateTree(1500, 7).filter((f) => /\.(py|ts)$/.test(f.path) && f.content.length < 100_000).map((f) => ({ rel: f.path, text: f.content }));
+  corpus.push(...filesUnder(path.join(REPO, 'server/src'), /\.ts$/, 200).map((abs) => ({ rel: path.relative(REPO, abs), text: readFileSync(abs, 'utf8') })));
+  const verdicts: Record<string, number> = {};
+  for (const { rel, text } of corpus) {
+    const v = assertEnvOnlySound(fileTypeOf(rel)!, rel, text, NO_DECLARED);
+    verdicts[v] = (verdicts[v] ?? 0) + 1;
+  }
+  assert.ok((verdicts['env-only'] ?? 0) > 50, `env-only ${verdicts['env-only']} of ${corpus.length}`);
+  assert.ok((verdicts.analyze ?? 0) > 20, `analyze ${verdicts.analyze} of ${corpus.length}`);
+});
+
+test('env access to a database variable, or to one the rules file declares, keeps a file a candidate', () => {
+  const cases: Array<[FileType, string, Verdict, string[]?]> = [
+    ['python', 'import os\nLEVEL = os.getenv("LOG_LEVEL", "info")\n', 'env-only'],
+    ['python', 'import os\nDSN = os.environ["SENTRY_DSN"]\n', 'env-only'],
+    ['python', 'import os\nURL = os.getenv("CHAT_RAG_DATABASE_URL")\n', 'analyze'],
+    ['python', 'import os\nURL = os.environ.get("POSTGRES_DB")\n', 'analyze'],
+    ['python', 'import os\nURL = os.environ["SUPABASE_URL"]\n', 'env-only'],
+    ['python', 'import os\nURL = os.environ["SUPABASE_URL"]\n', 'analyze', ['SUPABASE_URL']],
+    ['python', 'import os\nURL = os.environ["supabase_url".upper()]\n', 'analyze', ['SUPABASE_URL']],
+    ['python', 'import os\nKEY = "CHAT_" "DATABASE_URL"\nURL = os.environ[KEY]\n', 'analyze'],
+    ['python', 'from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    supabase_url: str\n', 'analyze'],
+    ['javascript', 'const level = process.env.LOG_LEVEL ?? "info";\n', 'env-only'],
+    ['javascript', 'const host = process.env.PGHOST;\n', 'analyze'],
+    ['javascript', 'const { MEMORY_DB_PATH } = process.env;\n', 'analyze'],
+    ['javascript', 'const u = import.meta.env.VITE_API_URL;\n', 'env-only'],
+    ['javascript', 'const u = import.meta.env.VITE_API_URL;\n', 'analyze', ['VITE_API_URL']],
+    ['javascript', 'export const y = x + 1;\n', 'skip'],
+  ];
+  for (const [type, text, want, declared] of cases) {
+    const filter = { declaredEnvNames: declared ?? [] };
+    assert.equal(prefilter(type, text, filter), want, text);
+    assertEnvOnlySound(type, type === 'python' ? 'm.py' : 'm.ts', text, filter);
+    // Without a filter (a detector's own view), env access alone keeps a file a candidate.
+    if (want !== 'skip') assert.equal(prefilter(type, text), 'analyze', text);
+  }
 });

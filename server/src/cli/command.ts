@@ -40,6 +40,17 @@ export function parseMaxFileSize(value: string | undefined): number | undefined 
   return n;
 }
 
+/** `--jobs N`: threads that analyze files (1: no worker threads); undefined: one per core on a large tree. */
+export function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--jobs takes a whole number from 1 to 64`);
+  return n;
+}
+
+/** The usage line of `--jobs`, the same in every command that scans. */
+export const JOBS_USAGE = '  --jobs N               Analyze files in N threads (default: one per core on a large tree; 1: no worker threads)';
+
 /** `-h`/`--help`: prints the command's usage; the command then exits 0. */
 export function printUsage(usage: string, io: CliIo): number {
   io.stdout.write(usage + '\n');

@@ -3,24 +3,23 @@
 // `evaluate` is the pure cross-file half (rules over the workspace index); `auditWorkspace`
 // adds the walk and the per-file analysis, cached by content hash.
 
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseRulesFile, type RulesConfig, type RulesProblem } from './config/rulesFile';
 import { DatabaseResolver, type DatabaseRole } from './databases';
-import { analyzeFile } from './detectors';
+import { detectorFor, fileTypeOf, ruledOut } from './detectors';
+import type { ScanFilter } from './prefilter';
 import { isDatabaseEnvVar } from './envVars';
 import { globMatcher, isLiteral } from './rules/context';
 import { runRules } from './rules';
 import { loadGrammars } from './treeSitter';
-import { TOOL_VERSION } from './ruleDocs';
+import { analysisKey } from './analysisKey';
 import type { DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
-import { readSourceText, walkWorkspace, type WalkedFile } from './workspace';
+import { readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
+import { scanInWorkers, workerScript } from './scanPool';
+import { availableParallelism } from 'node:os';
 
 export const RULES_FILE_NAME = 'dbaudit.json';
-
-/** Files read ahead of the one being analyzed. */
-const READ_AHEAD = 16;
 
 export interface DatabaseSummary {
   name: string;
@@ -118,6 +117,15 @@ export function summarize(references: readonly DbReference[], config: RulesConfi
     .sort((a, b) => b.references - a.references || (a.name < b.name ? -1 : 1));
 }
 
+/**
+ * What the scan's prefilter needs from the rules file: the variables it declares whose names
+ * do not already look like database variables (those count without being declared).
+ */
+export function scanFilterOf(config: RulesConfig | undefined): ScanFilter {
+  const declared = new DatabaseResolver(config).declaredVars;
+  return { declaredEnvNames: [...declared].filter((name) => !isDatabaseEnvVar(name)).sort() };
+}
+
 /** Texts of one path whose analyses stay cached: what the editor shows and what is on disk. */
 const VERSIONS_PER_PATH = 2;
 
@@ -133,19 +141,40 @@ export class AnalysisCache {
   private readonly recent = new Map<string, string[]>();
 
   static key(relPath: string, text: string): string {
-    return createHash('sha1').update(TOOL_VERSION).update('\0').update(relPath).update('\0').update(text).digest('hex');
+    return analysisKey(relPath, text);
   }
 
-  analyze(relPath: string, text: string): FileAnalysis {
+  /** The file's analysis; files the prefilter rules out are neither hashed nor kept. */
+  analyze(relPath: string, text: string, filter?: ScanFilter): FileAnalysis {
+    const type = fileTypeOf(relPath);
+    const skipped = ruledOut({ path: relPath, text }, type, filter);
+    if (skipped) return skipped;
     const key = AnalysisCache.key(relPath, text);
+    return this.hit(relPath, key) ?? this.store(relPath, key, detectorFor(type!)({ path: relPath, text }));
+  }
+
+  /** The analysis held under `key` (marked as used), or undefined. */
+  hit(relPath: string, key: string): FileAnalysis | undefined {
+    const result = this.entries.get(key);
+    if (result) this.use(relPath, key);
+    return result;
+  }
+
+  /** Keeps an analysis made elsewhere (a scan worker) under its key. */
+  store(relPath: string, key: string, analysis: FileAnalysis): FileAnalysis {
+    this.entries.set(key, analysis);
+    this.use(relPath, key);
+    return analysis;
+  }
+
+  /** The keys held: what a scan worker need not analyze again. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  private use(relPath: string, key: string): void {
     this.usedKeys.add(key);
     this.remember(relPath, key);
-    let result = this.entries.get(key);
-    if (!result) {
-      result = analyzeFile({ path: relPath, text });
-      this.entries.set(key, result);
-    }
-    return result;
   }
 
   /** How many analyses are held. */
@@ -189,6 +218,11 @@ export interface AuditOptions {
   onProgress?(done: number, total: number): void;
   /** Called with each file's analysis as it is made (an editor checks open files before the scan ends). */
   onAnalysis?(path: string, analysis: FileAnalysis): void;
+  /**
+   * Threads that analyze files: 1 analyzes in this thread; more start worker threads (scanPool.ts).
+   * By default one per core when the tree is large enough to repay starting them.
+   */
+  jobs?: number;
   /** Stops the audit between files (it rejects with the signal's reason): a cancelled editor request. */
   signal?: AbortSignal;
 }
@@ -223,6 +257,43 @@ export async function loadRulesFile(root: string, configPath: string | undefined
   return { path: shown, ...parseRulesFile(text, shown) };
 }
 
+/** Below this much source, worker threads cost more to start than they save. */
+const POOL_MIN_BYTES = 8 * 1024 * 1024;
+const POOL_MIN_FILES = 2000;
+
+/** One thread per core for a large tree; this thread alone for a small one. */
+export function defaultJobs(sources: readonly WalkedFile[]): number {
+  const bytes = sources.reduce((n, f) => n + f.size, 0);
+  if (bytes < POOL_MIN_BYTES && sources.length < POOL_MIN_FILES) return 1;
+  return Math.max(1, availableParallelism());
+}
+
+/** How long the in-process scan works before letting other events (an editor's requests) run. */
+const SLICE_MS = 10;
+
+/**
+ * The in-process scan, for small trees: blocking reads are faster than a promise per file
+ * there, and the loop yields every SLICE_MS so a language server still answers meanwhile.
+ */
+async function analyzeHere(
+  sources: readonly WalkedFile[],
+  filter: ScanFilter,
+  cache: AnalysisCache,
+  onFile: (rel: string, analysis: FileAnalysis | undefined) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let sliceStart = performance.now();
+  for (const f of sources) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    signal?.throwIfAborted();
+    const text = readSourceTextSync(f.absPath);
+    onFile(f.path, text === undefined ? undefined : cache.analyze(f.path, text, filter));
+  }
+}
+
 export async function auditWorkspace(options: AuditOptions): Promise<AuditResult> {
   const root = path.resolve(options.root);
   await loadGrammars();
@@ -230,25 +301,26 @@ export async function auditWorkspace(options: AuditOptions): Promise<AuditResult
   const config = rulesFile?.config;
   const files = await walkWorkspace({ root, maxFileSize: options.maxFileSize, ignoreGlobs: config?.ignore });
   const cache = options.cache ?? new AnalysisCache();
-  const analyses = new Map<string, FileAnalysis>();
+  const filter = scanFilterOf(config);
   const sources = files.filter((f) => f.kind === 'source');
+  const results: Array<FileAnalysis | undefined> = new Array(sources.length);
+  const indexOf = new Map(sources.map((f, i) => [f.path, i]));
   let done = 0;
-  // Reads run ahead of the analysis (bounded), so the disk works while the parsers do.
-  const reads: Array<Promise<string | undefined> | undefined> = [];
-  let requested = 0;
-  for (const f of sources) {
-    options.signal?.throwIfAborted();
-    while (requested < sources.length && requested - done < READ_AHEAD) reads[requested] = readSourceText(sources[requested++].absPath);
-    const text = await reads[done];
-    reads[done] = undefined;
-    if (text !== undefined) {
-      const analysis = cache.analyze(f.path, text);
-      analyses.set(f.path, analysis);
-      options.onAnalysis?.(f.path, analysis);
-    }
+  const onFile = (rel: string, analysis: FileAnalysis | undefined) => {
+    results[indexOf.get(rel)!] = analysis;
+    if (analysis) options.onAnalysis?.(rel, analysis);
     done++; // not inside `onProgress?.(...)`: optional calls skip their arguments
     options.onProgress?.(done, sources.length);
-  }
+  };
+  const jobs = options.jobs ?? defaultJobs(sources);
+  const script = jobs > 1 ? workerScript() : undefined;
+  if (script) await scanInWorkers({ files: sources, workers: jobs, filter, cache, signal: options.signal, onFile }, script);
+  else await analyzeHere(sources, filter, cache, onFile, options.signal);
+  // In walk order, whatever order the workers finished in.
+  const analyses = new Map<string, FileAnalysis>();
+  sources.forEach((f, i) => {
+    if (results[i]) analyses.set(f.path, results[i]!);
+  });
   const ignored = new Set(files.filter((f) => f.gitIgnored).map((f) => f.path));
   const evaluation = evaluate({
     analyses,

@@ -4,7 +4,7 @@
 // .gitignore, because they matter most when ignored: database files (to find undeclared ones)
 // and .env files (the real configuration; secrets there are where they belong).
 
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globMatcher } from './rules/context';
@@ -67,15 +67,16 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]>
   const root = path.resolve(options.root);
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const userIgnored = globMatcher(options.ignoreGlobs ?? []);
-  const out: WalkedFile[] = [];
 
-  async function visit(relDir: string, layers: IgnoreLayer[], dirIgnored: boolean): Promise<void> {
+  // Each folder's entries are looked at concurrently (stat calls, subfolders): a walk waits on
+  // the disk for most of its time, one call after another, otherwise. Results keep name order.
+  async function visit(relDir: string, layers: IgnoreLayer[], dirIgnored: boolean): Promise<WalkedFile[]> {
     const absDir = path.join(root, relDir);
     let entries: import('node:fs').Dirent[];
     try {
       entries = await fs.readdir(absDir, { withFileTypes: true });
     } catch {
-      return; // unreadable folder: nothing to audit there
+      return []; // unreadable folder: nothing to audit there
     }
     const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
     if (gitignore && !dirIgnored) {
@@ -87,32 +88,32 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]>
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+    const found = await Promise.all(entries.map(async (entry): Promise<WalkedFile[]> => {
       const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
-      if (entry.isSymbolicLink()) continue; // links can loop or leave the workspace
+      if (entry.isSymbolicLink()) return []; // links can loop or leave the workspace
       if (entry.isDirectory()) {
-        if (SKIPPED_DIRS.has(entry.name) || userIgnored(rel) || userIgnored(rel + '/')) continue;
-        await visit(rel, layers, dirIgnored || ignoredBy(layers, rel, true));
-        continue;
+        if (SKIPPED_DIRS.has(entry.name) || userIgnored(rel) || userIgnored(rel + '/')) return [];
+        return visit(rel, layers, dirIgnored || ignoredBy(layers, rel, true));
       }
-      if (!entry.isFile() || userIgnored(rel)) continue;
+      if (!entry.isFile() || userIgnored(rel)) return [];
       const gitIgnored = dirIgnored || ignoredBy(layers, rel, false);
       const database = isSqliteFileName(entry.name);
-      if (!database && gitIgnored && !isDotenv(entry.name)) continue;
-      if (!database && !fileTypeOf(rel)) continue;
+      if (!database && gitIgnored && !isDotenv(entry.name)) return [];
+      if (!database && !fileTypeOf(rel)) return [];
+      const absPath = path.join(absDir, entry.name);
       let size: number;
       try {
-        size = (await fs.stat(path.join(absDir, entry.name))).size;
+        size = (await fs.stat(absPath)).size;
       } catch {
-        continue;
+        return [];
       }
-      if (!database && size > maxSize) continue;
-      out.push({ path: rel, absPath: path.join(absDir, entry.name), size, kind: database ? 'database' : 'source', gitIgnored });
-    }
+      if (!database && size > maxSize) return [];
+      return [{ path: rel, absPath, size, kind: database ? 'database' : 'source', gitIgnored }];
+    }));
+    return found.flat();
   }
 
-  await visit('', [], false);
-  return out;
+  return visit('', [], false);
 }
 
 /** Reads a source file as text; undefined for binaries (a NUL byte in the first 8 KiB). */
@@ -123,6 +124,21 @@ export async function readSourceText(absPath: string): Promise<string | undefine
   } catch {
     return undefined;
   }
+  return sourceText(buf);
+}
+
+/** readSourceText for a scan worker, where a blocking read costs no one else anything. */
+export function readSourceTextSync(absPath: string): string | undefined {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(absPath);
+  } catch {
+    return undefined;
+  }
+  return sourceText(buf);
+}
+
+function sourceText(buf: Buffer): string | undefined {
   if (buf.subarray(0, 8192).includes(0)) return undefined;
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM: not part of the content

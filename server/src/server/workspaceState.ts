@@ -4,10 +4,11 @@
 
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { AnalysisCache, auditWorkspace, loadRulesFile, type Evaluation, type RulesFileState } from '../engine/audit';
+import { AnalysisCache, auditWorkspace, loadRulesFile, scanFilterOf, type Evaluation, type RulesFileState } from '../engine/audit';
 import { IncrementalEvaluator } from '../engine/incrementalEvaluation';
 import { parseRulesFile } from '../engine/config/rulesFile';
-import { fileTypeOf } from '../engine/detectors';
+import { ENV_ONLY, fileTypeOf } from '../engine/detectors';
+import type { ScanFilter } from '../engine/prefilter';
 import { isSqliteFileName } from '../engine/literals';
 import type { FileAnalysis } from '../engine/types';
 import { readSourceText, toPosix } from '../engine/workspace';
@@ -18,9 +19,13 @@ export class WorkspaceState {
   private readonly evaluator = new IncrementalEvaluator();
   private disk = new Map<string, FileAnalysis>();
   private readonly open = new Map<string, FileAnalysis>();
+  /** Open documents' texts, to re-check them when the rules file declares new variables. */
+  private readonly openTexts = new Map<string, string>();
   private databaseFiles = new Set<string>();
   private gitIgnored = new Set<string>();
-  rulesFile: RulesFileState | undefined;
+  private rulesState: RulesFileState | undefined;
+  /** What the prefilter knows of the rules file (the variables it declares). */
+  private filter: ScanFilter = scanFilterOf(undefined);
   /** The rules file's text while it is open in the editor (it wins over the disk). */
   private rulesText: string | undefined;
   filesScanned = 0;
@@ -29,6 +34,21 @@ export class WorkspaceState {
   last: Evaluation | undefined;
 
   constructor(readonly root: string, public settings: ServerSettings) {}
+
+  get rulesFile(): RulesFileState | undefined {
+    return this.rulesState;
+  }
+
+  /** The rules file; its declared variables decide which files the prefilter lets through. */
+  set rulesFile(state: RulesFileState | undefined) {
+    this.rulesState = state;
+    const filter = scanFilterOf(state?.config);
+    if (filter.declaredEnvNames.join('\0') !== this.filter.declaredEnvNames.join('\0')) this.stale = true;
+    this.filter = filter;
+  }
+
+  /** Files ruled out as ENV_ONLY may hold a variable the rules file now declares. */
+  private stale = false;
 
   /** Workspace-relative POSIX path of an absolute path, or undefined when outside this folder. */
   relative(absPath: string): string | undefined {
@@ -65,8 +85,28 @@ export class WorkspaceState {
     this.gitIgnored = new Set(result.files.filter((f) => f.gitIgnored).map((f) => f.path));
     this.filesScanned = result.filesScanned;
     this.rulesFile = result.rulesFile;
+    this.stale = false; // the scan used this rules file
     if (this.rulesText !== undefined) this.setRulesText(this.rulesText);
     this.scanned = true;
+    await this.recheckIfStale();
+  }
+
+  /**
+   * After the rules file declared other variables: files ruled out because their env reads
+   * named none are analyzed again with the new names (only those: the rest did not depend on them).
+   */
+  async recheckIfStale(): Promise<void> {
+    if (!this.stale) return;
+    this.stale = false;
+    for (const [rel, analysis] of this.open) {
+      if (analysis === ENV_ONLY) this.open.set(rel, this.cache.analyze(rel, this.openTexts.get(rel)!, this.filter));
+    }
+    for (const [rel, analysis] of this.disk) {
+      if (analysis !== ENV_ONLY) continue;
+      const text = await readSourceText(path.join(this.root, rel));
+      if (text === undefined) this.disk.delete(rel);
+      else this.disk.set(rel, this.cache.analyze(rel, text, this.filter));
+    }
   }
 
   /**
@@ -86,20 +126,24 @@ export class WorkspaceState {
       this.rulesText = text;
       if (text !== undefined) this.setRulesText(text);
       else await this.reloadRulesFromDisk();
+      if (this.scanned) await this.recheckIfStale();
       return;
     }
     if (text === undefined) {
       this.open.delete(rel);
+      this.openTexts.delete(rel);
       return;
     }
     if (!fileTypeOf(rel)) return;
-    this.open.set(rel, this.cache.analyze(rel, text));
+    this.openTexts.set(rel, text);
+    this.open.set(rel, this.cache.analyze(rel, text, this.filter));
   }
 
   /** A file changed, appeared or vanished on disk. */
   async diskChanged(rel: string, deleted: boolean): Promise<void> {
     if (this.isRulesFile(rel)) {
       if (this.rulesText === undefined) await this.reloadRulesFromDisk();
+      if (this.scanned) await this.recheckIfStale();
       return;
     }
     if (isSqliteFileName(rel)) {
@@ -113,7 +157,7 @@ export class WorkspaceState {
     }
     const text = await readSourceText(path.join(this.root, rel));
     if (text === undefined) this.disk.delete(rel);
-    else this.disk.set(rel, this.cache.analyze(rel, text));
+    else this.disk.set(rel, this.cache.analyze(rel, text, this.filter));
   }
 
   private setRulesText(text: string): void {

@@ -10,7 +10,7 @@ import { auditWorkspace } from '../../engine/audit';
 import { fixWorkspace } from '../../engine/fixes/workspace';
 import { RULES } from '../../engine/rules';
 import type { RuleId } from '../../engine/types';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, parseJobs, JOBS_USAGE, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit fix [PATH] [options]
@@ -24,6 +24,7 @@ Options:
   --dry-run              Print a unified diff and change nothing
   --config FILE          Rules file (default: PATH/dbaudit.json when present)
   --max-file-size BYTES  Skip files larger than this (default: 2097152)
+${JOBS_USAGE}
   -h, --help             Show this help
 
 Exit codes (as scan, on what remains): 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
@@ -64,6 +65,7 @@ export const fixCommand: Command = {
         'dry-run': { type: 'boolean' },
         config: { type: 'string' },
         'max-file-size': { type: 'string' },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,7 +76,7 @@ export const fixCommand: Command = {
     const maxFileSize = parseMaxFileSize(values['max-file-size']);
     const root = await workspaceRoot(positionals[0]);
 
-    const audit = await auditWorkspace({ root, configPath: values.config, maxFileSize });
+    const audit = await auditWorkspace({ root, configPath: values.config, maxFileSize, jobs: parseJobs(values.jobs) });
     if (reportRulesFileErrors(audit, io)) return EXIT_USAGE;
     const boms = new Set<string>();
     const read = (rel: string) => {

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AnalysisCache, evaluate, RULES_FILE_NAME } from '../../engine/audit';
+import { AnalysisCache, evaluate, RULES_FILE_NAME, scanFilterOf } from '../../engine/audit';
 import { starterRulesFile } from '../../engine/config/starterRules';
 import { loadGrammars } from '../../engine/treeSitter';
 import { readSourceText, walkWorkspace } from '../../engine/workspace';
@@ -47,11 +47,12 @@ export const initCommand: Command = {
     await loadGrammars();
     const files = await walkWorkspace({ root, maxFileSize });
     const cache = new AnalysisCache();
+    const filter = scanFilterOf(undefined);
     const analyses = new Map<string, ReturnType<AnalysisCache['analyze']>>();
     for (const f of files) {
       if (f.kind !== 'source' || f.path === RULES_FILE_NAME) continue;
       const text = await readSourceText(f.absPath);
-      if (text !== undefined) analyses.set(f.path, cache.analyze(f.path, text));
+      if (text !== undefined) analyses.set(f.path, cache.analyze(f.path, text, filter));
     }
     const evaluation = evaluate({ analyses, databaseFiles: files.filter((f) => f.kind === 'database').map((f) => f.path), config: undefined, isGitIgnored: () => false });
     const text = starterRulesFile(evaluation.references, files.filter((f) => f.kind === 'database').map((f) => f.path));

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { auditWorkspace } from '../../engine/audit';
 import { inventoryOfAudit } from '../../engine/inventory';
 import { inventoryMarkdown } from '../../engine/reports/inventoryMarkdown';
-import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
+import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, parseJobs, JOBS_USAGE, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit inventory [PATH] [options]
@@ -17,6 +17,7 @@ a database or env var with.
 Options:
   --config FILE          Rules file (default: PATH/dbaudit.json when present)
   --max-file-size BYTES  Skip files larger than this (default: 2097152)
+${JOBS_USAGE}
   -h, --help             Show this help`;
 
 export const inventoryCommand: Command = {
@@ -26,13 +27,13 @@ export const inventoryCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { config: { type: 'string' }, 'max-file-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { config: { type: 'string' }, 'max-file-size': { type: 'string' }, jobs: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
     if (values.help) return printUsage(USAGE, io);
     checkOnePath('inventory', positionals);
     const maxFileSize = parseMaxFileSize(values['max-file-size']);
     const root = await workspaceRoot(positionals[0]);
-    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize });
+    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize, jobs: parseJobs(values.jobs) });
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     io.stdout.write(inventoryMarkdown(await inventoryOfAudit(result)));
     return EXIT_OK;

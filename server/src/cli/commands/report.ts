@@ -10,7 +10,7 @@ import { inventoryOfAudit } from '../../engine/inventory';
 import { renderReport } from '../../engine/reports';
 import { htmlReport } from '../../engine/reports/html';
 import { workspaceMarkdownReport } from '../../engine/reports/inventoryMarkdown';
-import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath, formatOf } from '../command';
+import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, parseJobs, JOBS_USAGE, workspaceRoot, type Command, printUsage, checkOnePath, formatOf } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 export const WORKSPACE_REPORT_FORMATS = ['markdown', 'html', 'json', 'sarif'] as const;
@@ -26,6 +26,7 @@ Options:
   --output FILE          Write the report to FILE instead of stdout
   --config FILE          Rules file (default: PATH/dbaudit.json when present)
   --max-file-size BYTES  Skip files larger than this (default: 2097152)
+${JOBS_USAGE}
   -h, --help             Show this help
 
 Exit codes: 0 report written, 2 usage or rules-file error. Findings do not fail a report.`;
@@ -42,6 +43,7 @@ export const reportCommand: Command = {
         format: { type: 'string', default: 'markdown' },
         output: { type: 'string' },
         'max-file-size': { type: 'string' },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -51,7 +53,7 @@ export const reportCommand: Command = {
     const maxFileSize = parseMaxFileSize(values['max-file-size']);
     const root = await workspaceRoot(positionals[0]);
 
-    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize });
+    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize, jobs: parseJobs(values.jobs) });
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     let report: string;
     if (format === 'html' || format === 'markdown') {

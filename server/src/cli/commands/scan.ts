@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { auditWorkspace, type AuditResult } from '../../engine/audit';
 import { loadAnalysisCache, saveAnalysisCache } from '../../engine/analysisStore';
 import { REPORT_FORMATS, renderReport } from '../../engine/reports';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type CliIo, type Command, printUsage, checkOnePath, formatOf } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseMaxFileSize, parseJobs, JOBS_USAGE, workspaceRoot, type CliIo, type Command, printUsage, checkOnePath, formatOf } from '../command';
 
 const USAGE = `Usage: db-audit scan [PATH] [options]
 
@@ -16,6 +16,7 @@ Options:
   --format FORMAT        ${REPORT_FORMATS.join(' | ')} (default: text)
   --output FILE          Write the report to FILE instead of stdout
   --max-file-size BYTES  Skip files larger than this (default: 2097152)
+${JOBS_USAGE}
   --cache DIR            Keep per-file results in DIR across runs (by content hash; a new version starts over)
   -h, --help             Show this help
 
@@ -49,6 +50,7 @@ export const scanCommand: Command = {
         format: { type: 'string', default: 'text' },
         output: { type: 'string' },
         'max-file-size': { type: 'string' },
+        jobs: { type: 'string' },
         cache: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -60,7 +62,7 @@ export const scanCommand: Command = {
     const root = await workspaceRoot(positionals[0]);
 
     const cache = values.cache ? await loadAnalysisCache(values.cache) : undefined;
-    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize, cache });
+    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize, cache, jobs: parseJobs(values.jobs) });
     if (values.cache && cache) await saveAnalysisCache(values.cache, cache);
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     const colour = format === 'text' && !values.output && io.stdout.isTTY === true && !process.env.NO_COLOR;

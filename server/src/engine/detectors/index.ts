@@ -15,7 +15,7 @@ import { detectSql } from './sql';
 import { detectPrisma } from './prisma';
 import { detectMarkdown } from './markdown';
 import { detectText } from './text';
-import { mayReferenceDatabase } from '../prefilter';
+import { prefilter, type ScanFilter } from '../prefilter';
 
 export type FileType =
   | 'python' | 'javascript' | 'yaml' | 'dotenv' | 'dockerfile' | 'shell' | 'ini' | 'toml' | 'json' | 'sql' | 'prisma'
@@ -72,8 +72,26 @@ export function detectorFor(type: FileType): Detector {
   return DETECTORS[type];
 }
 
+/** The analysis of a file the prefilter rules out: nothing (shared, never to be mutated). */
+export const NOTHING: FileAnalysis = Object.freeze({ references: Object.freeze([]) as unknown as FileAnalysis['references'], tables: Object.freeze([]) as unknown as FileAnalysis['tables'] });
+/**
+ * The analysis of a file whose only env accesses name no database variable (under a scan
+ * filter): nothing, until the rules file declares a name it holds (WorkspaceState re-checks).
+ */
+export const ENV_ONLY: FileAnalysis = Object.freeze({ references: Object.freeze([]) as unknown as FileAnalysis['references'], tables: Object.freeze([]) as unknown as FileAnalysis['tables'] });
+
+/**
+ * What a file yields without parsing, when the prefilter rules it out (NOTHING, ENV_ONLY);
+ * undefined when its detector must run. With a scan filter, env reads of variables the scan
+ * would drop do not make a file worth parsing.
+ */
+export function ruledOut(file: SourceFile, type: FileType | undefined, filter?: ScanFilter): FileAnalysis | undefined {
+  if (!type) return NOTHING;
+  const verdict = prefilter(type, file.text, filter);
+  return verdict === 'skip' ? NOTHING : verdict === 'env-only' ? ENV_ONLY : undefined;
+}
+
 /** Analyzes one file; a file no detector reads, or that the prefilter rules out, yields nothing. */
-export function analyzeFile(file: SourceFile, type: FileType | undefined = fileTypeOf(file.path)): FileAnalysis {
-  if (!type || !mayReferenceDatabase(type, file.text)) return { references: [], tables: [] };
-  return DETECTORS[type](file);
+export function analyzeFile(file: SourceFile, type: FileType | undefined = fileTypeOf(file.path), filter?: ScanFilter): FileAnalysis {
+  return ruledOut(file, type, filter) ?? DETECTORS[type!](file);
 }

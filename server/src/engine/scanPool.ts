@@ -1,0 +1,129 @@
+// The workspace scan in worker threads, one per core: the main thread only hands out batches
+// of paths and collects analyses, so a language server stays free to answer the editor while
+// a scan runs, and a CLI scan uses every core. Small trees are analyzed in-process (starting a
+// worker costs more than it saves there); see auditWorkspace.
+
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AnalysisCache } from './audit';
+import { ENV_ONLY, NOTHING } from './detectors';
+import type { ScanFilter } from './prefilter';
+import type { WorkerJob, WorkerMessage, WorkerResult, WorkerSetup } from './scanWorker';
+import type { FileAnalysis } from './types';
+import type { WalkedFile } from './workspace';
+
+/** A batch holds files up to this many bytes (or one larger file), and at most BATCH_FILES files. */
+const BATCH_BYTES = 256 * 1024;
+const BATCH_FILES = 64;
+
+/** The worker's script next to this module: compiled (.js; the bundle's too) or, under tsx, the source. */
+export function workerScript(): string | undefined {
+  for (const name of ['scanWorker.js', 'scanWorker.ts']) {
+    const file = path.join(__dirname, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** A worker running `script`; TypeScript sources (tests and benchmarks run under tsx) through tsx's require hook. */
+function startWorker(script: string, setup: WorkerSetup): Worker {
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: setup });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData: setup });
+}
+
+/** Consecutive files grouped by size, so each message carries a worthwhile amount of work. */
+export function batches(files: readonly WalkedFile[]): WorkerJob[] {
+  const out: WorkerJob[] = [];
+  let job: WorkerJob = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (job.length > 0 && (bytes + f.size > BATCH_BYTES || job.length >= BATCH_FILES)) {
+      out.push(job);
+      job = [];
+      bytes = 0;
+    }
+    job.push([f.path, f.absPath]);
+    bytes += f.size;
+  }
+  if (job.length > 0) out.push(job);
+  return out;
+}
+
+export interface PoolScan {
+  files: readonly WalkedFile[];
+  workers: number;
+  filter: ScanFilter;
+  cache: AnalysisCache;
+  signal?: AbortSignal;
+  /** Each file's analysis as it arrives; undefined for a file that could not be read as text. */
+  onFile(path: string, analysis: FileAnalysis | undefined): void;
+}
+
+/** What a worker's result means on this side, the cache updated. */
+function analysisOf(r: WorkerResult, cache: AnalysisCache): FileAnalysis | undefined {
+  switch (r.outcome) {
+    case 'unreadable':
+      return undefined;
+    case 'nothing':
+      return NOTHING;
+    case 'env-only':
+      return ENV_ONLY;
+    case 'known': {
+      const held = cache.hit(r.path, r.key);
+      if (!held) throw new Error(`scan worker: no analysis held for ${r.path}`);
+      return held;
+    }
+    case 'analyzed':
+      return cache.store(r.path, r.key, r.analysis);
+  }
+}
+
+/** Analyzes `files` in worker threads; resolves when every file is done, rejects on the first failure or on abort. */
+export function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
+  const queue = batches(scan.files);
+  const setup: WorkerSetup = { filter: scan.filter, known: scan.cache.size > 0 ? scan.cache.keys() : [] };
+  const count = Math.max(1, Math.min(scan.workers, queue.length));
+  const workers: Worker[] = [];
+  return new Promise<void>((resolve, reject) => {
+    let finished = false;
+    let busy = 0;
+    const finish = (error?: unknown) => {
+      if (finished) return;
+      finished = true;
+      scan.signal?.removeEventListener('abort', onAbort);
+      void Promise.all(workers.map((w) => w.terminate())).then(() => (error === undefined ? resolve() : reject(error)));
+    };
+    const onAbort = () => finish(scan.signal!.reason);
+    if (scan.signal?.aborted) return finish(scan.signal.reason);
+    scan.signal?.addEventListener('abort', onAbort);
+    const next = (w: Worker) => {
+      const job = queue.shift();
+      if (job) {
+        busy++;
+        w.postMessage(job);
+      } else if (busy === 0) finish();
+    };
+    for (let i = 0; i < count; i++) {
+      const w = startWorker(script, setup);
+      workers.push(w);
+      w.on('message', (m: WorkerMessage) => {
+        if (finished) return;
+        try {
+          if (m.type === 'error') throw new Error(`scan worker failed: ${m.message}`);
+          if (m.type === 'results') {
+            busy--;
+            for (const r of m.results) scan.onFile(r.path, analysisOf(r, scan.cache));
+          }
+          next(w);
+        } catch (e) {
+          finish(e);
+        }
+      });
+      w.on('error', (e) => finish(e));
+      w.on('exit', (code) => {
+        if (!finished) finish(new Error(`scan worker exited with code ${code}`));
+      });
+    }
+  });
+}

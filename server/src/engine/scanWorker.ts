@@ -1,0 +1,56 @@
+// A scan worker thread (scanPool.ts starts one per core): reads the files it is sent, runs the
+// prefilter and the detectors, and posts back each file's analysis. Reading here rather than in
+// the main thread spreads the reads over the cores too, and no file text crosses threads.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { analysisKey } from './analysisKey';
+import { detectorFor, ENV_ONLY, fileTypeOf, ruledOut } from './detectors';
+import type { ScanFilter } from './prefilter';
+import { loadGrammars } from './treeSitter';
+import { readSourceTextSync } from './workspace';
+import type { FileAnalysis } from './types';
+
+export interface WorkerSetup {
+  filter: ScanFilter;
+  /** Keys of analyses the main thread holds: those files are not analyzed again. */
+  known: string[];
+}
+
+/** A batch: [workspace-relative path, absolute path] pairs. */
+export type WorkerJob = Array<[string, string]>;
+
+/** One file's outcome; files that could not be read (or are binary) are `unreadable`. */
+export type WorkerResult =
+  | { path: string; outcome: 'unreadable' | 'nothing' | 'env-only' }
+  | { path: string; outcome: 'known'; key: string }
+  | { path: string; outcome: 'analyzed'; key: string; analysis: FileAnalysis };
+
+export type WorkerMessage = { type: 'ready' } | { type: 'results'; results: WorkerResult[] } | { type: 'error'; message: string };
+
+function analyzeOne(rel: string, abs: string, setup: WorkerSetup, known: ReadonlySet<string>): WorkerResult {
+  const text = readSourceTextSync(abs);
+  if (text === undefined) return { path: rel, outcome: 'unreadable' };
+  const type = fileTypeOf(rel);
+  const skipped = ruledOut({ path: rel, text }, type, setup.filter);
+  if (skipped) return { path: rel, outcome: skipped === ENV_ONLY ? 'env-only' : 'nothing' };
+  const key = analysisKey(rel, text);
+  if (known.has(key)) return { path: rel, outcome: 'known', key };
+  return { path: rel, outcome: 'analyzed', key, analysis: detectorFor(type!)({ path: rel, text }) };
+}
+
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const setup = workerData as WorkerSetup;
+  const known = new Set(setup.known);
+  await loadGrammars();
+  port.on('message', (job: WorkerJob) => {
+    const results: WorkerResult[] = [];
+    for (const [rel, abs] of job) results.push(analyzeOne(rel, abs, setup, known));
+    port.postMessage({ type: 'results', results } satisfies WorkerMessage);
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerMessage);
+}
+
+if (parentPort) {
+  main().catch((e: unknown) => parentPort!.postMessage({ type: 'error', message: (e as Error).stack ?? String(e) } satisfies WorkerMessage));
+}

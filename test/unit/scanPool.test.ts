@@ -1,0 +1,62 @@
+// The scan in worker threads (engine/scanPool.ts) gives exactly what the in-process scan gives,
+// reuses what the cache holds, and stops when asked.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AnalysisCache, auditWorkspace, type AuditResult } from '../../server/src/engine/audit';
+import { batches } from '../../server/src/engine/scanPool';
+import { generateTree, writeTree } from '../../bench/generate';
+import type { WalkedFile } from '../../server/src/engine/workspace';
+
+let root: string;
+before(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'dbaudit-pool-'));
+  writeTree(root, generateTree(600, 9));
+  // A file the scan cannot read as text, and one that names a database only through an env var.
+  writeFileSync(path.join(root, 'blob.txt'), Buffer.from([0x61, 0, 0x62]));
+  writeFileSync(path.join(root, 'supa.py'), 'import os\nURL = os.environ["SUPABASE_URL"]\n');
+  writeFileSync(path.join(root, 'dbaudit.json'), JSON.stringify({ databases: { main: { engine: 'postgres', env: 'DATABASE_URL', role: 'primary' } }, sameDatabase: [['DATABASE_URL', 'SUPABASE_URL']] }));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const outcome = (r: AuditResult) => ({ files: r.filesScanned, analyses: [...r.analyses.entries()], references: r.references, tables: r.tables, findings: r.findings, databases: r.databases });
+
+test('two worker threads find exactly what one thread finds, in the same order', async () => {
+  const here = await auditWorkspace({ root, jobs: 1 });
+  const progress: number[] = [];
+  const threaded = await auditWorkspace({ root, jobs: 2, onProgress: (done) => progress.push(done) });
+  assert.ok(here.references.length > 100, `${here.references.length} references`);
+  assert.ok(here.references.some((r) => r.path === 'supa.py' && r.envVar === 'SUPABASE_URL'), 'a declared variable is read through the filter');
+  assert.ok(!here.analyses.has('blob.txt'), 'a binary file is not analyzed');
+  assert.deepEqual(outcome(threaded), outcome(here));
+  assert.equal(progress.length, here.files.filter((f) => f.kind === 'source').length);
+  assert.equal(progress.at(-1), progress.length);
+});
+
+test('workers leave alone what the cache holds, and the results still come from it', async () => {
+  const cache = new AnalysisCache();
+  const first = await auditWorkspace({ root, jobs: 2, cache });
+  const held = cache.size;
+  assert.ok(held > 50, `${held} analyses held`);
+  const second = await auditWorkspace({ root, jobs: 2, cache });
+  assert.equal(cache.size, held, 'nothing analyzed twice');
+  for (const [p, a] of second.analyses) if (a.references.length > 0) assert.equal(a, first.analyses.get(p), `${p}: the cached analysis itself`);
+  assert.deepEqual(outcome(second), outcome(first));
+});
+
+test('an aborted scan rejects with the reason and stops its workers', async () => {
+  const controller = new AbortController();
+  const reason = new Error('cancelled by the test');
+  const scan = auditWorkspace({ root, jobs: 2, signal: controller.signal, onProgress: (done) => done === 10 && controller.abort(reason) });
+  await assert.rejects(scan, (e) => e === reason);
+});
+
+test('batches keep walk order and hold a few hundred KiB or one large file each', () => {
+  const file = (i: number, size: number): WalkedFile => ({ path: `f${i}`, absPath: `/w/f${i}`, size, kind: 'source', gitIgnored: false });
+  const files = [file(0, 100_000), file(1, 100_000), file(2, 100_000), file(3, 1_000_000), ...Array.from({ length: 100 }, (_, i) => file(4 + i, 10))];
+  const jobs = batches(files);
+  assert.deepEqual(jobs.flat().map(([p]) => p), files.map((f) => f.path));
+  assert.deepEqual(jobs.map((j) => j.length), [2, 1, 1, 64, 36]);
+});

@@ -1,0 +1,54 @@
+// The server's view of a folder: files the scan ruled out because their env reads named no
+// database variable are analyzed again when the rules file comes to declare one of their names.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { WorkspaceState } from '../../server/src/server/workspaceState';
+import { DEFAULT_SETTINGS } from '../../server/src/server/settings';
+
+const roots: string[] = [];
+after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'dbaudit-state-'));
+  roots.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+const rules = (sameDatabase: string[][]) => JSON.stringify({ databases: { main: { engine: 'postgres', env: 'DATABASE_URL', role: 'primary' } }, sameDatabase });
+const envReads = (state: WorkspaceState, file: string) => state.evaluate().references.filter((r) => r.path === file && r.kind === 'env-read').map((r) => r.envVar);
+
+test('declaring a variable in the open rules file brings back reads of it the scan had ruled out', async () => {
+  const root = workspace({
+    'dbaudit.json': rules([]),
+    'svc/supa.py': 'import os\nURL = os.environ["SUPABASE_URL"]\n',
+    'web/supa.ts': 'export const url = process.env.SUPABASE_URL;\n',
+  });
+  const state = new WorkspaceState(root, DEFAULT_SETTINGS);
+  await state.scan();
+  assert.deepEqual(envReads(state, 'svc/supa.py'), []);
+  await state.setDocument('web/supa.ts', 'export const url = process.env.SUPABASE_URL ?? "";\n');
+
+  await state.setDocument('dbaudit.json', rules([['DATABASE_URL', 'SUPABASE_URL']]));
+  assert.deepEqual(envReads(state, 'svc/supa.py'), ['SUPABASE_URL'], 'the file on disk');
+  assert.deepEqual(envReads(state, 'web/supa.ts'), ['SUPABASE_URL'], 'the open document');
+
+  await state.setDocument('dbaudit.json', rules([]));
+  assert.deepEqual(envReads(state, 'svc/supa.py'), [], 'no longer declared: dropped again');
+});
+
+test('a rules file saved on disk with a new variable has the same effect', async () => {
+  const root = workspace({ 'dbaudit.json': rules([]), 'svc/supa.py': 'import os\nURL = os.getenv("SUPABASE_URL")\n' });
+  const state = new WorkspaceState(root, DEFAULT_SETTINGS);
+  await state.scan();
+  assert.deepEqual(envReads(state, 'svc/supa.py'), []);
+  writeFileSync(path.join(root, 'dbaudit.json'), rules([['DATABASE_URL', 'SUPABASE_URL']]));
+  await state.diskChanged('dbaudit.json', false);
+  assert.deepEqual(envReads(state, 'svc/supa.py'), ['SUPABASE_URL']);
+});
