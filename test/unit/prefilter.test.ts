@@ -139,14 +139,15 @@ function assertEnvOnlySound(type: FileType, rel: string, text: string, filter: S
 }
 
 test('with a scan filter, a file whose env reads name no database variable is env-only, and only such reads are in it', () => {
-  const corpus = generateTree(1500, 7).filter((f) => /\.(py|ts)$/.test(f.path) && f.content.length < 100_000).map((f) => ({ rel: f.path, text: f.content }));
+  const corpus = generateTree(1500, 7).filter((f) => fileTypeOf(f.path) && f.content.length < 100_000).map((f) => ({ rel: f.path, text: f.content }));
   corpus.push(...filesUnder(path.join(REPO, 'server/src'), /\.ts$/, 200).map((abs) => ({ rel: path.relative(REPO, abs), text: readFileSync(abs, 'utf8') })));
+  corpus.push(...filesUnder(path.join(REPO, 'test/fixtures'), /./, 10_000).filter((abs) => fileTypeOf(abs)).map((abs) => ({ rel: path.relative(REPO, abs), text: readFileSync(abs, 'utf8') })));
   const verdicts: Record<string, number> = {};
   for (const { rel, text } of corpus) {
     const v = assertEnvOnlySound(fileTypeOf(rel)!, rel, text, NO_DECLARED);
     verdicts[v] = (verdicts[v] ?? 0) + 1;
   }
-  assert.ok((verdicts['env-only'] ?? 0) > 50, `env-only ${verdicts['env-only']} of ${corpus.length}`);
+  assert.ok((verdicts['env-only'] ?? 0) > 300, `env-only ${verdicts['env-only']} of ${corpus.length}`);
   assert.ok((verdicts.analyze ?? 0) > 20, `analyze ${verdicts.analyze} of ${corpus.length}`);
 });
 
@@ -167,12 +168,27 @@ test('env access to a database variable, or to one the rules file declares, keep
     ['javascript', 'const u = import.meta.env.VITE_API_URL;\n', 'env-only'],
     ['javascript', 'const u = import.meta.env.VITE_API_URL;\n', 'analyze', ['VITE_API_URL']],
     ['javascript', 'export const y = x + 1;\n', 'skip'],
+    ['dotenv', 'LOG_LEVEL=info\nPORT=8080\n', 'env-only'],
+    ['dotenv', 'MEMORY_DB_PATH=/app/data/memory.db\n', 'analyze'],
+    ['dotenv', 'SUPABASE_URL=http://kong:8000\n', 'analyze'],
+    ['shell', '#!/bin/sh\nexport PORT=8080\nexec app --port "$PORT"\n', 'env-only'],
+    ['shell', '#!/bin/sh\nexec app --store "$SESSIONS_DB"\n', 'analyze'],
+    ['shell', "#!/bin/sh\nexec app $'postgres:\\x2f/x'\n", 'analyze'],
+    ['yaml', 'services:\n  web:\n    environment:\n      SUPABASE_KEY: abc\n', 'env-only'],
+    ['yaml', 'services:\n  web:\n    environment:\n      SUPABASE_KEY: abc\n', 'analyze', ['SUPABASE_KEY']],
+    ['yaml', 'services:\n  web:\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n', 'analyze'],
+    ['text', 'see https://example.org\n', 'analyze'],
+    ['json', '{ "scripts": { "start": "PORT=1 node ." } }\n', 'env-only'],
+    ['sql', 'select 1;\n', 'analyze'],
   ];
   for (const [type, text, want, declared] of cases) {
     const filter = { declaredEnvNames: declared ?? [] };
     assert.equal(prefilter(type, text, filter), want, text);
-    assertEnvOnlySound(type, type === 'python' ? 'm.py' : 'm.ts', text, filter);
-    // Without a filter (a detector's own view), env access alone keeps a file a candidate.
+    const rel = { python: 'm.py', javascript: 'm.ts', dotenv: '.env', shell: 'run.sh', yaml: 'docker-compose.yml', text: 'notes.txt', json: 'package.json', sql: 'a.sql' }[type as string]!;
+    assertEnvOnlySound(type, rel, text, filter);
+    // Without a filter (a detector's own view), env access alone keeps a file a candidate, and config files are always read.
     if (want !== 'skip') assert.equal(prefilter(type, text), 'analyze', text);
+    // The env-only cases are real reads or definitions.
+    if (want === 'env-only') assert.ok(detect(type, rel, text).references.length > 0, `no env reference in ${text}`);
   }
 });

@@ -22,21 +22,40 @@
 // Strings are read decoded, so the test also runs on the text with backslashes dropped and
 // Python's implicit concatenation (`"a" "b"`) joined, and any escape that can spell a letter
 // (`\x`, `\u`, `\N{`, octal) makes a file a candidate outright.
-// Other file types are cheap to read and are always analyzed.
+// Config files and scripts (CONFIG_TYPES) are cut the same way under a scan filter: literals or
+// a database variable's name. SQL, Prisma and Markdown are always analyzed.
 
 import type { FileType } from './detectors';
 import { isDatabaseEnvVar } from './envVars';
 
+// The tests run on the lower-cased text: `includes` of a literal is many times faster than
+// one case-insensitive alternation of them all (V8 scans for a plain string with a skip table).
 const SQL_START = String.raw`["'\x60][\s\\ntrfvb]*(?:--|/\*|(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|use|explain)\b)`;
-const COMMON = [String.raw`://`, String.raw`\.db`, String.raw`\.sqlite`, 'database', 'dbname', 'catalog', 'host', 'table', SQL_START];
-const PYTHON_ONLY = ['db_name', 'basesettings', String.raw`\bop\s*\.`];
-const JAVASCRIPT_ONLY = ['entity', 'sequelize', 'define', 'pgschema', 'mysqlschema', 'usedb', String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`];
+const COMMON = ['://', '.db', '.sqlite', 'database', 'dbname', 'catalog', 'host', 'table'];
 
-/** Triggers of everything but env reads. */
-const PYTHON = new RegExp([...COMMON, ...PYTHON_ONLY].join('|'), 'i');
-const JAVASCRIPT = new RegExp([...COMMON, ...JAVASCRIPT_ONLY].join('|'), 'i');
+interface Triggers {
+  literals: readonly string[];
+  /** What a literal cannot say (word boundaries, SQL at a string's start). */
+  pattern: RegExp;
+}
+
+/** Triggers of everything but env reads, lower case. */
+const PYTHON: Triggers = { literals: [...COMMON, 'db_name', 'basesettings'], pattern: new RegExp([SQL_START, String.raw`\bop\s*\.`].join('|')) };
+const JAVASCRIPT: Triggers = {
+  literals: [...COMMON, 'entity', 'sequelize', 'define', 'pgschema', 'mysqlschema', 'usedb'],
+  pattern: new RegExp([SQL_START, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`].join('|')),
+};
+
+/**
+ * File types whose detectors find only literals (literals.ts findLiterals) and env reads and
+ * definitions (config files, scripts, plain text): under a scan filter they need a literal
+ * trigger or a database variable's name. SQL, Prisma and Markdown (fenced code) name tables.
+ */
+const CONFIG_TYPES = new Set<FileType>(['yaml', 'shell', 'dotenv', 'dockerfile', 'ini', 'toml', 'json', 'text']);
+const LITERALS: Triggers = { literals: COMMON, pattern: /(?!)/ };
+
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
-const ENV = /env/i;
+const ENV = 'env';
 
 /** Escapes that decode to a letter or digit: the literal test cannot see through them. */
 const SPELLING_ESCAPE = /\\(?:[xuUN0-7])/;
@@ -45,7 +64,11 @@ const SPELLING_ESCAPE = /\\(?:[xuUN0-7])/;
  * Words holding a database token (envVars.ts DATABASE_TOKENS) or a libpq variable, `_` counting
  * as a separator: the candidates for a database variable's name, checked one by one.
  */
-const DATABASE_WORD = /(?<![A-Za-z0-9])(?:database|db|sqlite3?|postgres(?:ql)?|pg\w*|psql|mysql|mariadb|mongo(?:db)?|redis|neo4j|mssql|sqlserver|oracle|sqlalchemy|dsn)(?![A-Za-z0-9])/gi;
+const DATABASE_WORD = /(?<![a-z0-9])(?:database|db|sqlite3?|postgres(?:ql)?|pg\w*|psql|mysql|mariadb|mongo(?:db)?|redis|neo4j|mssql|sqlserver|oracle|sqlalchemy|dsn)(?![a-z0-9])/g;
+
+function triggered(lower: string, t: Triggers): boolean {
+  return t.literals.some((l) => lower.includes(l)) || t.pattern.test(lower);
+}
 
 /** What a scan knows that a file's analysis does not: the rules file's own variable names. */
 export interface ScanFilter {
@@ -61,22 +84,21 @@ function decodedApproximation(text: string): string {
   return text.replace(/\\\r?\n/g, '').replace(/\\/g, '').replace(/["'][ \t\r\n]*[rRbBuUfF]{0,3}["']/g, '');
 }
 
-/** Texts the literal tests run on: the file, and its decoded approximation when decoding can matter. */
+/** Lower-cased texts the literal tests run on: the file, and its decoded approximation when decoding can matter. */
 function textsToTest(text: string): string[] {
-  return text.includes('\\') || /["'][ \t\r\n]*[rRbBuUfF]{0,3}["']/.test(text) ? [text, decodedApproximation(text)] : [text];
+  const lower = text.toLowerCase();
+  return lower.includes('\\') || /["'][ \t\r\n]*[rbuf]{0,3}["']/.test(lower) ? [lower, decodedApproximation(lower)] : [lower];
 }
 
-/** Whether a word of `text` is the name of a database variable (by its shape) or of a declared one. */
-export function namesDatabaseVariable(text: string, declared: readonly string[]): boolean {
-  for (const m of text.matchAll(DATABASE_WORD)) {
+/** Whether a word of `lower` (lower-cased text) is the name of a database variable (by its shape) or of a declared one. */
+export function namesDatabaseVariable(lower: string, declared: readonly string[]): boolean {
+  for (const m of lower.matchAll(DATABASE_WORD)) {
     let start = m.index;
     let end = start + m[0].length;
-    while (start > 0 && /\w/.test(text[start - 1])) start--;
-    while (end < text.length && /\w/.test(text[end])) end++;
-    if (isDatabaseEnvVar(text.slice(start, end))) return true;
+    while (start > 0 && /\w/.test(lower[start - 1])) start--;
+    while (end < lower.length && /\w/.test(lower[end])) end++;
+    if (isDatabaseEnvVar(lower.slice(start, end))) return true;
   }
-  if (declared.length === 0) return false;
-  const lower = text.toLowerCase();
   return declared.some((name) => lower.includes(name.toLowerCase()));
 }
 
@@ -86,12 +108,13 @@ export function namesDatabaseVariable(text: string, declared: readonly string[])
  * database variables. Without a filter every env access counts, as a detector alone sees it.
  */
 export function prefilter(type: FileType, text: string, filter?: ScanFilter): Verdict {
-  const re = type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : undefined;
-  if (!re) return 'analyze';
+  const code = type === 'python' || type === 'javascript';
+  if (!code && !(filter && CONFIG_TYPES.has(type))) return 'analyze';
   if (SPELLING_ESCAPE.test(text)) return 'analyze';
   const texts = textsToTest(text);
-  if (texts.some((t) => re.test(t))) return 'analyze';
-  if (!texts.some((t) => ENV.test(t))) return 'skip';
+  if (texts.some((t) => triggered(t, type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : LITERALS))) return 'analyze';
+  // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
+  if (code && !texts.some((t) => t.includes(ENV))) return 'skip';
   if (!filter) return 'analyze';
   return texts.some((t) => namesDatabaseVariable(t, filter.declaredEnvNames)) ? 'analyze' : 'env-only';
 }
