@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AnalysisCache, auditWorkspace, type AuditResult } from '../../server/src/engine/audit';
+import { AnalysisCache, auditWorkspace, defaultJobs, workerCount, type AuditResult } from '../../server/src/engine/audit';
 import { batches } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
@@ -59,4 +59,16 @@ test('batches keep walk order and hold a few hundred KiB or one large file each'
   const jobs = batches(files);
   assert.deepEqual(jobs.flat().map(([p]) => p), files.map((f) => f.path));
   assert.deepEqual(jobs.map((j) => j.length), [2, 1, 1, 64, 36]);
+});
+
+test('threads by default: this one for a small tree; workers on a large one with cores to spare; one worker to offload a server', () => {
+  const tree = (n: number, size: number): WalkedFile[] => Array.from({ length: n }, (_, i) => ({ path: `f${i}`, absPath: `/w/f${i}`, size, kind: 'source', gitIgnored: false }));
+  const small = tree(100, 1000);
+  const manyFiles = tree(2000, 100);
+  const fewLargeFiles = tree(10, 1024 * 1024);
+  assert.deepEqual([small, manyFiles, fewLargeFiles].map((t) => [defaultJobs(t, 2), defaultJobs(t, 4)]), [[1, 1], [1, 3], [1, 3]]);
+  assert.equal(workerCount(small, { offload: true }), 0, 'a small tree is analyzed in-process even by the server');
+  assert.equal(workerCount(manyFiles, { jobs: 1, offload: true }), 1);
+  assert.equal(workerCount(manyFiles, { jobs: 1 }), 0);
+  assert.equal(workerCount(small, { jobs: 3 }), 3, '--jobs is obeyed');
 });

@@ -49,7 +49,7 @@ export function parseJobs(value: string | undefined): number | undefined {
 }
 
 /** The usage line of `--jobs`, the same in every command that scans. */
-export const JOBS_USAGE = '  --jobs N               Analyze files in N threads (default: one per core on a large tree; 1: no worker threads)';
+export const JOBS_USAGE = '  --jobs N               Analyze files in N threads (default: 1 on two cores, cores - 1 on a large tree otherwise; 1: no worker threads)';
 
 /** `-h`/`--help`: prints the command's usage; the command then exits 0. */
 export function printUsage(usage: string, io: CliIo): number {

@@ -220,9 +220,14 @@ export interface AuditOptions {
   onAnalysis?(path: string, analysis: FileAnalysis): void;
   /**
    * Threads that analyze files: 1 analyzes in this thread; more start worker threads (scanPool.ts).
-   * By default one per core when the tree is large enough to repay starting them.
+   * By default worker threads on a large tree when there are more than two cores (defaultJobs).
    */
   jobs?: number;
+  /**
+   * Analyze a large tree in a worker thread even with one job, so this thread stays free (a
+   * language server answering the editor during its scan).
+   */
+  offload?: boolean;
   /** Stops the audit between files (it rejects with the signal's reason): a cancelled editor request. */
   signal?: AbortSignal;
 }
@@ -261,11 +266,24 @@ export async function loadRulesFile(root: string, configPath: string | undefined
 const POOL_MIN_BYTES = 8 * 1024 * 1024;
 const POOL_MIN_FILES = 2000;
 
-/** One thread per core for a large tree; this thread alone for a small one. */
-export function defaultJobs(sources: readonly WalkedFile[]): number {
-  const bytes = sources.reduce((n, f) => n + f.size, 0);
-  if (bytes < POOL_MIN_BYTES && sources.length < POOL_MIN_FILES) return 1;
-  return Math.max(1, availableParallelism());
+function isLarge(sources: readonly WalkedFile[]): boolean {
+  return sources.length >= POOL_MIN_FILES || sources.reduce((n, f) => n + f.size, 0) >= POOL_MIN_BYTES;
+}
+
+/**
+ * Threads for a tree: this one for a small tree; for a large one, a worker per core but one.
+ * V8's own background threads (garbage collection, compilation) keep about half a core busy
+ * beside a scan: on two cores two workers measured slower than one thread (README, Performance).
+ */
+export function defaultJobs(sources: readonly WalkedFile[], cores = availableParallelism()): number {
+  return isLarge(sources) && cores > 2 ? cores - 1 : 1;
+}
+
+/** Worker threads to start (0: analyze in this thread). */
+export function workerCount(sources: readonly WalkedFile[], options: Pick<AuditOptions, 'jobs' | 'offload'>): number {
+  const jobs = options.jobs ?? defaultJobs(sources);
+  if (jobs > 1) return jobs;
+  return options.offload && isLarge(sources) ? 1 : 0;
 }
 
 /** How long the in-process scan works before letting other events (an editor's requests) run. */
@@ -312,9 +330,9 @@ export async function auditWorkspace(options: AuditOptions): Promise<AuditResult
     done++; // not inside `onProgress?.(...)`: optional calls skip their arguments
     options.onProgress?.(done, sources.length);
   };
-  const jobs = options.jobs ?? defaultJobs(sources);
-  const script = jobs > 1 ? workerScript() : undefined;
-  if (script) await scanInWorkers({ files: sources, workers: jobs, filter, cache, signal: options.signal, onFile }, script);
+  const workers = workerCount(sources, options);
+  const script = workers > 0 ? workerScript() : undefined;
+  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile }, script);
   else await analyzeHere(sources, filter, cache, onFile, options.signal);
   // In walk order, whatever order the workers finished in.
   const analyses = new Map<string, FileAnalysis>();

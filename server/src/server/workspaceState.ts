@@ -76,6 +76,7 @@ export class WorkspaceState {
       configPath: config,
       maxFileSize: this.settings.maxFileSize,
       cache: this.cache,
+      offload: true,
       onProgress,
       onAnalysis: first ? (rel, analysis) => this.disk.set(rel, analysis) : undefined,
       signal,
