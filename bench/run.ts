@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadRulesFile } from '../server/src/engine/audit';
 import { walkWorkspace } from '../server/src/engine/workspace';
 import { measureEditor, type EditorLatency } from './editor';
+import { measureServerScan, type ServerScan } from './server';
 import { generateTree, writeTree } from './generate';
 import { median, runMeasured } from './measure';
 
@@ -157,6 +158,16 @@ async function main(): Promise<void> {
   console.log(`\nnode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; medians of ${runs} cold CLI runs after one warm-up\n`);
   console.log(table(rows, startup));
 
+  // The language server's initial scan of each tree: time and the server's peak memory.
+  const servers: ServerScan[] = [];
+  if (!values['no-editor']) {
+    for (const t of trees) {
+      const s = await measureServerScan(t.root);
+      servers.push(s);
+      console.log(`server scan of ${t.tree}: ${fmt(s.scanMs / 1000, 1)} s, server peak RSS ${s.peakRssMb === undefined ? '-' : fmt(s.peakRssMb) + ' MB'}`);
+    }
+  }
+
   let editor: EditorLatency | undefined;
   const editorRoot = trees.find((t) => t.generated?.files === 10_000)?.root ?? trees[trees.length - 1]?.root;
   if (!values['no-editor'] && editorRoot) {
@@ -169,7 +180,7 @@ async function main(): Promise<void> {
   mkdirSync(results, { recursive: true });
   const file = path.join(results, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   const machine = { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: os.totalmem() / 2 ** 30 };
-  writeFileSync(file, JSON.stringify({ machine, runs, startupMs: startup, rgCandidates: rg ? RG_CANDIDATES : undefined, trees: rows, editor }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ machine, runs, startupMs: startup, rgCandidates: rg ? RG_CANDIDATES : undefined, trees: rows, servers, editor }, null, 2) + '\n');
   console.log(`\nwrote ${path.relative(REPO, file)}`);
 }
 

@@ -19,6 +19,10 @@ export class TestClient {
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   private waiters: Array<() => void> = [];
   private readonly child: ChildProcess;
+  /** The server process's id (benchmarks read its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
   readonly connection: ProtocolConnection;
   stderr = '';
 

@@ -2,7 +2,7 @@
 // (ajv), meaning with our own checks (a database absorbed twice, bad globs). Every problem
 // gets a range in the rules file, so the editor can show it there; nothing here throws.
 
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as jsonc from 'jsonc-parser';
 import picomatch from 'picomatch';
 import { LineIndex } from '../lineIndex';
@@ -58,8 +58,13 @@ export interface RulesFileResult {
 // keeps it one file, and a bundler can still inline it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const schema = require('../../../../schemas/dbaudit.schema.json') as object;
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(schema);
+let compiled: ValidateFunction | undefined;
+/** The schema's validator, compiled on first use: compiling costs tens of ms that every CLI run would pay. */
+function validator(): ValidateFunction {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  return (compiled ??= new Ajv({ allErrors: true, strict: false }).compile(schema));
+}
 
 export function parseRulesFile(text: string, path: string): RulesFileResult {
   const lines = new LineIndex(text);
@@ -78,6 +83,7 @@ export function parseRulesFile(text: string, path: string): RulesFileResult {
     return rangeOfNode(key);
   };
 
+  const validate = validator();
   if (!validate(value)) {
     for (const err of validate.errors ?? []) problems.push(schemaProblem(err, root, rangeOfNode));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problems };

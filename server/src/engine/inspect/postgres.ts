@@ -3,7 +3,7 @@
 // small tables, the planner's estimate for large ones), extensions. Each session is read-only
 // and time-boxed; the connection is only ever shown with its password masked.
 
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { maskSecrets } from '../literals';
 import { quoteIdent } from './sqlite';
@@ -73,7 +73,9 @@ export function safeMessage(e: unknown, url: string): string {
 
 /** A connected client whose session is read-only, with connect and statement timeouts. */
 export async function openPostgresReadOnly(url: string, options: PostgresOptions = {}): Promise<Client> {
-  const client = new Client({
+  // pg is required here, not at the top: every CLI run would load it, few connect.
+  const { Client: PgClient } = require('pg') as typeof import('pg');
+  const client = new PgClient({
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     statement_timeout: options.statementTimeoutMs ?? 10000,
