@@ -4,7 +4,7 @@
 // .gitignore, because they matter most when ignored: database files (to find undeclared ones)
 // and .env files (the real configuration; secrets there are where they belong).
 
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globMatcher } from './rules/context';
@@ -62,58 +62,70 @@ function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean):
   return ignored;
 }
 
-/** Lists the files of the workspace the audit looks at, sorted by path. */
+/** How long the walk works before letting other events (an editor's requests) run. */
+const WALK_SLICE_MS = 10;
+
+/**
+ * Lists the files of the workspace the audit looks at, sorted by path. The file system is
+ * read with blocking calls (a promise per stat cost the walk four times as long: thread-pool
+ * round trips and garbage), in slices, yielding between them so a language server still answers.
+ */
 export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]> {
   const root = path.resolve(options.root);
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const userIgnored = globMatcher(options.ignoreGlobs ?? []);
+  const out: WalkedFile[] = [];
+  let sliceStart = performance.now();
 
-  // Each folder's entries are looked at concurrently (stat calls, subfolders): a walk waits on
-  // the disk for most of its time, one call after another, otherwise. Results keep name order.
-  async function visit(relDir: string, layers: IgnoreLayer[], dirIgnored: boolean): Promise<WalkedFile[]> {
+  async function visit(relDir: string, layers: IgnoreLayer[], dirIgnored: boolean): Promise<void> {
+    if (performance.now() - sliceStart > WALK_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
     const absDir = path.join(root, relDir);
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
-      entries = await fs.readdir(absDir, { withFileTypes: true });
+      entries = readdirSync(absDir, { withFileTypes: true });
     } catch {
-      return []; // unreadable folder: nothing to audit there
+      return; // unreadable folder: nothing to audit there
     }
     const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
     if (gitignore && !dirIgnored) {
       try {
-        const text = await fs.readFile(path.join(absDir, '.gitignore'), 'utf8');
+        const text = readFileSync(path.join(absDir, '.gitignore'), 'utf8');
         layers = [...layers, { base: relDir, rules: ignore().add(text) }];
       } catch {
         /* an unreadable .gitignore ignores nothing */
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const found = await Promise.all(entries.map(async (entry): Promise<WalkedFile[]> => {
+    for (const entry of entries) {
       const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
-      if (entry.isSymbolicLink()) return []; // links can loop or leave the workspace
+      if (entry.isSymbolicLink()) continue; // links can loop or leave the workspace
       if (entry.isDirectory()) {
-        if (SKIPPED_DIRS.has(entry.name) || userIgnored(rel) || userIgnored(rel + '/')) return [];
-        return visit(rel, layers, dirIgnored || ignoredBy(layers, rel, true));
+        if (SKIPPED_DIRS.has(entry.name) || userIgnored(rel) || userIgnored(rel + '/')) continue;
+        await visit(rel, layers, dirIgnored || ignoredBy(layers, rel, true));
+        continue;
       }
-      if (!entry.isFile() || userIgnored(rel)) return [];
+      if (!entry.isFile() || userIgnored(rel)) continue;
       const gitIgnored = dirIgnored || ignoredBy(layers, rel, false);
       const database = isSqliteFileName(entry.name);
-      if (!database && gitIgnored && !isDotenv(entry.name)) return [];
-      if (!database && !fileTypeOf(rel)) return [];
+      if (!database && gitIgnored && !isDotenv(entry.name)) continue;
+      if (!database && !fileTypeOf(rel)) continue;
       const absPath = path.join(absDir, entry.name);
       let size: number;
       try {
-        size = (await fs.stat(absPath)).size;
+        size = statSync(absPath).size;
       } catch {
-        return [];
+        continue; // vanished or unreadable since the listing
       }
-      if (!database && size > maxSize) return [];
-      return [{ path: rel, absPath, size, kind: database ? 'database' : 'source', gitIgnored }];
-    }));
-    return found.flat();
+      if (!database && size > maxSize) continue;
+      out.push({ path: rel, absPath, size, kind: database ? 'database' : 'source', gitIgnored });
+    }
   }
 
-  return visit('', [], false);
+  await visit('', [], false);
+  return out;
 }
 
 /** Reads a source file as text; undefined for binaries (a NUL byte in the first 8 KiB). */
