@@ -304,11 +304,25 @@ function sqliteTarget(token: string): string {
 }
 
 /**
+ * What every literal contains (lower-cased): a URL `://`; a libpq DSN `dbname` or `host`; an ADO
+ * string `database` or `initial catalog`; a SQLite path `.db`/`.sqlite` (`.db3`, `.sqlite3`).
+ * prefilter.ts relies on the same list.
+ */
+export const LITERAL_TRIGGERS = ['://', 'dbname', 'host', 'database', 'catalog', '.db', '.sqlite'] as const;
+
+/** False when `text` certainly holds no literal: the regexes below need not run (most strings and words). */
+export function mayHoldLiteral(text: string): boolean {
+  const lower = text.toLowerCase();
+  return LITERAL_TRIGGERS.some((t) => lower.includes(t));
+}
+
+/**
  * Every database URL, DSN and SQLite path in `text`, in order, never overlapping
  * (a SQLite path inside a `sqlite:///` URL is the URL's).
  */
 export function findLiterals(text: string): LiteralMatch[] {
   const out: LiteralMatch[] = [];
+  if (!mayHoldLiteral(text)) return out;
   for (const m of text.matchAll(URL_RE)) {
     const match = classifyUrl(m[0], m.index!);
     if (match) out.push(match);

@@ -27,11 +27,13 @@
 
 import type { FileType } from './detectors';
 import { isDatabaseEnvVar } from './envVars';
+import { LITERAL_TRIGGERS } from './literals';
 
 // The tests run on the lower-cased text: `includes` of a literal is many times faster than
 // one case-insensitive alternation of them all (V8 scans for a plain string with a skip table).
 const SQL_START = String.raw`["'\x60][\s\\ntrfvb]*(?:--|/\*|(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|use|explain)\b)`;
-const COMMON = ['://', '.db', '.sqlite', 'database', 'dbname', 'catalog', 'host', 'table'];
+/** Literals (literals.ts LITERAL_TRIGGERS) and table names. */
+const COMMON = [...LITERAL_TRIGGERS, 'table'];
 
 interface Triggers {
   literals: readonly string[];

@@ -4,6 +4,7 @@
 import type { Node as SyntaxNode, Parser } from '@vscode/tree-sitter-wasm';
 import { ReferenceCollector } from '../collector';
 import { analyzeValueText, joinMapped, mappedAt, recordLiterals, type MappedText } from '../mappedText';
+import { mayHoldLiteral } from '../literals';
 import { parserFor } from '../treeSitter';
 import type { Detector } from '../types';
 
@@ -70,6 +71,9 @@ class ShellAnalysis {
   private word(node: SyntaxNode, defaultOf?: string): void {
     const skip: Array<[number, number]> = [];
     this.expansions(node, skip);
+    // The unquoted text is the source without its quotes: when even that holds no literal's
+    // trigger, the mapped text need not be built (most words of a script).
+    if (!mayHoldLiteral(this.source.slice(node.startIndex, node.endIndex).replace(/["']/g, ''))) return;
     recordLiterals(this.c, this.unquoted(node), { defaultOf, skip });
   }
 
