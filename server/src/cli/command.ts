@@ -17,8 +17,6 @@ export interface CliIo {
 export class UsageError extends Error {}
 
 export interface Command {
-  /** One line for the command list in `db-audit --help`. */
-  summary: string;
   /** The command's own usage text (`db-audit <command> --help`). */
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;

@@ -54,7 +54,6 @@ async function writeAtomically(abs: string, text: string): Promise<void> {
 }
 
 export const fixCommand: Command = {
-  summary: 'Apply the safe quick fixes (--dry-run prints a diff)',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({

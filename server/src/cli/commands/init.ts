@@ -25,7 +25,6 @@ Options:
 Exit codes: 0 written, 2 usage error or the file exists (without --force).`;
 
 export const initCommand: Command = {
-  summary: 'Write a starter dbaudit.json inferred from the workspace',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({

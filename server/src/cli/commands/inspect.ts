@@ -34,7 +34,6 @@ Options:
 Exit codes: 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
 
 export const inspectCommand: Command = {
-  summary: 'Look inside the databases: tables, rows, duplicates and diverging rows',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({

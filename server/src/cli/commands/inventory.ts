@@ -21,7 +21,6 @@ ${JOBS_USAGE}
   -h, --help             Show this help`;
 
 export const inventoryCommand: Command = {
-  summary: 'Print the module inventory as Markdown',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({

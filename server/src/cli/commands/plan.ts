@@ -45,7 +45,6 @@ Exit codes: 0 done, 1 a merge was rolled back, 2 usage or rules-file error.`;
 const CONFLICT_KEYS = 1000;
 
 export const planCommand: Command = {
-  summary: 'Write (or --apply) the SQL that merges absorbed SQLite databases into their target',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({

@@ -32,7 +32,6 @@ ${JOBS_USAGE}
 Exit codes: 0 report written, 2 usage or rules-file error. Findings do not fail a report.`;
 
 export const reportCommand: Command = {
-  summary: 'Write the workspace report (markdown, html, json or sarif)',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({

@@ -39,7 +39,6 @@ export function reportRulesFileErrors(result: Pick<AuditResult, 'rulesFile'>, io
 }
 
 export const scanCommand: Command = {
-  summary: 'Audit the workspace at PATH (default: .) against its dbaudit.json',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({

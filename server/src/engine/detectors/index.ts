@@ -3,7 +3,7 @@
 
 import type { Detector, FileAnalysis, SourceFile } from '../types';
 import { detectPython } from './python';
-import { detectJavaScript } from './javascript';
+import { detectJavaScriptLazily } from './lazyJavaScript';
 import { detectYaml } from './yaml';
 import { detectDotenv } from './dotenv';
 import { detectDockerfile } from './dockerfile';
@@ -54,7 +54,7 @@ export function fileTypeOf(path: string): FileType | undefined {
 
 const DETECTORS: Record<FileType, Detector> = {
   python: detectPython,
-  javascript: detectJavaScript,
+  javascript: detectJavaScriptLazily,
   yaml: detectYaml,
   dotenv: detectDotenv,
   dockerfile: detectDockerfile,

@@ -13,7 +13,7 @@ import type { DbReference, Detector, FileAnalysis, Range, TableReference } from 
 import { detectDockerfile } from './dockerfile';
 import { detectDotenv } from './dotenv';
 import { detectIni } from './ini';
-import { detectJavaScript } from './javascript';
+import { detectJavaScriptLazily as detectJavaScript } from './lazyJavaScript';
 import { detectJson } from './json';
 import { detectPrisma } from './prisma';
 import { detectPython } from './python';
