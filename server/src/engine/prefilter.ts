@@ -29,22 +29,27 @@ import type { FileType } from './detectors';
 import { isDatabaseEnvVar } from './envVars';
 import { LITERAL_TRIGGERS } from './literals';
 
-// The tests run on the lower-cased text: `includes` of a literal is many times faster than
-// one case-insensitive alternation of them all (V8 scans for a plain string with a skip table).
+// The tests run on the lower-cased text: one case-sensitive alternation of the literals is many
+// times faster there than a case-insensitive one, or than an `includes` per literal.
 const SQL_START = String.raw`["'\x60][\s\\ntrfvb]*(?:--|/\*|(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|use|explain)\b)`;
 /** Literals (literals.ts LITERAL_TRIGGERS) and table names. */
 const COMMON = [...LITERAL_TRIGGERS, 'table'];
 
 interface Triggers {
-  literals: readonly string[];
+  /** The literals, as one alternation. */
+  literals: RegExp;
   /** What a literal cannot say (word boundaries, SQL at a string's start). */
   pattern: RegExp;
 }
 
+function alternation(literals: readonly string[]): RegExp {
+  return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+}
+
 /** Triggers of everything but env reads, lower case. */
-const PYTHON: Triggers = { literals: [...COMMON, 'db_name', 'basesettings'], pattern: new RegExp([SQL_START, String.raw`\bop\s*\.`].join('|')) };
+const PYTHON: Triggers = { literals: alternation([...COMMON, 'db_name', 'basesettings']), pattern: new RegExp([SQL_START, String.raw`\bop\s*\.`].join('|')) };
 const JAVASCRIPT: Triggers = {
-  literals: [...COMMON, 'entity', 'sequelize', 'define', 'pgschema', 'mysqlschema', 'usedb'],
+  literals: alternation([...COMMON, 'entity', 'sequelize', 'define', 'pgschema', 'mysqlschema', 'usedb']),
   pattern: new RegExp([SQL_START, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`].join('|')),
 };
 
@@ -54,7 +59,7 @@ const JAVASCRIPT: Triggers = {
  * trigger or a database variable's name. SQL, Prisma and Markdown (fenced code) name tables.
  */
 const CONFIG_TYPES = new Set<FileType>(['yaml', 'shell', 'dotenv', 'dockerfile', 'ini', 'toml', 'json', 'text']);
-const LITERALS: Triggers = { literals: COMMON, pattern: /(?!)/ };
+const LITERALS: Triggers = { literals: alternation(COMMON), pattern: /(?!)/ };
 
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
@@ -69,7 +74,7 @@ const SPELLING_ESCAPE = /\\(?:[xuUN0-7])/;
 const DATABASE_WORD = /(?<![a-z0-9])(?:database|db|sqlite3?|postgres(?:ql)?|pg\w*|psql|mysql|mariadb|mongo(?:db)?|redis|neo4j|mssql|sqlserver|oracle|sqlalchemy|dsn)(?![a-z0-9])/g;
 
 function triggered(lower: string, t: Triggers): boolean {
-  return t.literals.some((l) => lower.includes(l)) || t.pattern.test(lower);
+  return t.literals.test(lower) || t.pattern.test(lower);
 }
 
 /** What a scan knows that a file's analysis does not: the rules file's own variable names. */
@@ -86,10 +91,10 @@ function decodedApproximation(text: string): string {
   return text.replace(/\\\r?\n/g, '').replace(/\\/g, '').replace(/["'][ \t\r\n]*[rRbBuUfF]{0,3}["']/g, '');
 }
 
-/** Lower-cased texts the literal tests run on: the file, and its decoded approximation when decoding can matter. */
-function textsToTest(text: string): string[] {
-  const lower = text.toLowerCase();
-  return lower.includes('\\') || /["'][ \t\r\n]*[rbuf]{0,3}["']/.test(lower) ? [lower, decodedApproximation(lower)] : [lower];
+/** The lower-cased file and, when decoding can matter, its decoded approximation: made on first use. */
+function textsToTest(lower: string): () => string[] {
+  let texts: string[] | undefined;
+  return () => (texts ??= lower.includes('\\') || /["'][ \t\r\n]*[rbuf]{0,3}["']/.test(lower) ? [lower, decodedApproximation(lower)] : [lower]);
 }
 
 /** Whether a word of `lower` (lower-cased text) is the name of a database variable (by its shape) or of a declared one. */
@@ -113,12 +118,15 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   const code = type === 'python' || type === 'javascript';
   if (!code && !(filter && CONFIG_TYPES.has(type))) return 'analyze';
   if (SPELLING_ESCAPE.test(text)) return 'analyze';
-  const texts = textsToTest(text);
-  if (texts.some((t) => triggered(t, type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : LITERALS))) return 'analyze';
+  const triggers = type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : LITERALS;
+  const lower = text.toLowerCase();
+  if (triggered(lower, triggers)) return 'analyze'; // most candidates: no decoding needed
+  const texts = textsToTest(lower);
+  if (texts().some((t) => triggered(t, triggers))) return 'analyze';
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
-  if (code && !texts.some((t) => t.includes(ENV))) return 'skip';
+  if (code && !texts().some((t) => t.includes(ENV))) return 'skip';
   if (!filter) return 'analyze';
-  return texts.some((t) => namesDatabaseVariable(t, filter.declaredEnvNames)) ? 'analyze' : 'env-only';
+  return texts().some((t) => namesDatabaseVariable(t, filter.declaredEnvNames)) ? 'analyze' : 'env-only';
 }
 
 /** False only when a file of this type certainly yields no references and no tables. */
