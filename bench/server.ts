@@ -3,7 +3,8 @@
 // over stdio with the tests' client.
 
 import { readFileSync } from 'node:fs';
-import { TestClient } from '../test/helpers/lspClient';
+import { serverEnvironment } from '../client/src/serverModule';
+import { TestClient, SERVER_MAIN } from '../test/helpers/lspClient';
 
 export interface ServerScan {
   workspace: string;
@@ -24,7 +25,8 @@ export function peakRssMb(pid: number): number | undefined {
 }
 
 export async function measureServerScan(root: string): Promise<ServerScan> {
-  const client = new TestClient();
+  // Started as the extension starts it (client/src/extension.ts), environment included.
+  const client = new TestClient([SERVER_MAIN, '--stdio'], serverEnvironment(process.env));
   try {
     const started = performance.now();
     await client.initialize(root);

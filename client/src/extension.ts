@@ -22,7 +22,7 @@ import { registerFixAllCommand } from './fixAll';
 import { registerReportView } from './reportView';
 import { registerDatabasesView } from './databasesView';
 import { registerInspectCommands } from './inspect';
-import { serverModulePath, serverRuntime } from './serverModule';
+import { serverEnvironment, serverModulePath, serverRuntime } from './serverModule';
 
 /** The client's id: vscode-languageclient reads `dbAudit.trace.server` from it. */
 const CLIENT_ID = 'dbAudit';
@@ -102,8 +102,8 @@ async function startClient(): Promise<void> {
   const runtime = serverRuntime(vscode.workspace.getConfiguration(SECTION).get('server.runtime'));
   output.info(`Starting the DB Audit server: ${serverModule}${runtime ? ` with ${runtime}` : ''}`);
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, runtime },
-    debug: { module: serverModule, transport: TransportKind.ipc, runtime, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, runtime, options: { env: serverEnvironment(process.env) } },
+    debug: { module: serverModule, transport: TransportKind.ipc, runtime, options: { env: serverEnvironment(process.env), execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const c = new LanguageClient(CLIENT_ID, 'DB Audit', serverOptions, clientOptions());
   client = c;

@@ -17,3 +17,13 @@ export function serverModulePath(exists: (relative: string) => boolean, developm
 export function serverRuntime(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
+
+/**
+ * The server's environment: the extension host's, with glibc's malloc limited to two arenas.
+ * Each thread that allocates (the scan's worker, libuv's pool, V8's helpers) otherwise gets an
+ * arena of its own that keeps its freed memory: at 100k files the server peaked at 1,018 MB
+ * RSS with the default and 711 MB with two (README, Performance). Other C libraries ignore it.
+ */
+export function serverEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...base, MALLOC_ARENA_MAX: base.MALLOC_ARENA_MAX ?? '2' };
+}

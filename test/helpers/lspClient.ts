@@ -27,8 +27,8 @@ export class TestClient {
   stderr = '';
 
   /** `args` after `node`: the built server over stdio unless a test starts another entry point (a bundle, a bin). */
-  constructor(args: string[] = [SERVER_MAIN, '--stdio']) {
-    this.child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(args: string[] = [SERVER_MAIN, '--stdio'], env: NodeJS.ProcessEnv = process.env) {
+    this.child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

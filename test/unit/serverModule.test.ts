@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUNDLED_SERVER, COMPILED_SERVER, serverModulePath, serverRuntime } from '../../client/src/serverModule';
+import { BUNDLED_SERVER, COMPILED_SERVER, serverEnvironment, serverModulePath, serverRuntime } from '../../client/src/serverModule';
 
 test('a packaged extension starts the bundle; without one, the compiled server', () => {
   assert.equal(serverModulePath(() => true, false), BUNDLED_SERVER);
@@ -22,4 +22,10 @@ test('when neither exists, the expected path is returned so the error names it',
 test('dbAudit.server.runtime: empty, blank or junk means VS Code\'s own Node', () => {
   for (const v of [undefined, null, '', '   ', 42, {}]) assert.equal(serverRuntime(v), undefined);
   assert.equal(serverRuntime(' /usr/bin/node '), '/usr/bin/node');
+});
+
+test('the server runs with the extension host\'s environment and two malloc arenas, unless the user chose a number', () => {
+  const env = serverEnvironment({ PATH: '/usr/bin', DB_AUDIT_X: '1' });
+  assert.deepEqual(env, { PATH: '/usr/bin', DB_AUDIT_X: '1', MALLOC_ARENA_MAX: '2' });
+  assert.equal(serverEnvironment({ MALLOC_ARENA_MAX: '8' }).MALLOC_ARENA_MAX, '8');
 });
