@@ -12,19 +12,63 @@
 import { ts } from 'ts-morph';
 import { ReferenceCollector } from '../collector';
 import { findLiterals } from '../literals';
+import { PARSE_CACHE_CHARS, PARSE_CACHE_ENTRIES, ParseCache, textChange } from '../parseCache';
 import { findSqlNames, findSqlTables, looksLikeSql } from '../sqlTables';
 import type { Detector, Engine } from '../types';
+import { UnitRecorder, type UnitMark, type UnitRecord } from '../unitMemo';
 
 export const detectJavaScript: Detector = (file) => {
   const c = new ReferenceCollector(file);
+  // The previous source file is consumed either way: an update reuses (and moves) its nodes.
+  const previous = parses.take(file.path);
+  // A path analyzed again (an editor's document) keeps its source file and records its statements.
+  const again = parses.seenBefore(file.path) || previous !== undefined;
   try {
-    const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKindOf(file.path));
-    new JsAnalysis(c, sf, file.path, scanImports(sf)).run();
+    const sf = reparse(file.path, file.text, previous);
+    const memo = new JsAnalysis(c, sf, file.path, again ? (previous?.memo ?? null) : undefined).run();
+    if (again) parses.put(file.path, { text: file.text, sf, memo });
   } catch {
     // A pathological file (the parser or the walk ran out of stack): keep what was found.
   }
   return c.result();
 };
+
+// ---------------------------------------------------------------------------------------------
+// Incremental parsing: the last source files of recently analyzed files
+
+/** The last parse of a path and, from its second analysis on, what each statement gave. */
+interface JsParse {
+  text: string;
+  sf: ts.SourceFile;
+  memo: JsMemo | undefined;
+}
+
+interface JsMemo {
+  /** The file context (imports) the walk's records were made in. */
+  context: string;
+  /** The walk's findings per statement or class member (TypeScript reuses the node objects). */
+  units: Map<ts.Node, UnitRecord>;
+  /** What each statement or class member adds to the imports. */
+  importOps: Map<ts.Node, ImportOp[]>;
+}
+
+const parses = new ParseCache<JsParse>({
+  capacity: PARSE_CACHE_ENTRIES,
+  maxSize: PARSE_CACHE_CHARS,
+  size: (p) => p.text.length,
+  dispose: () => {}, // garbage-collected
+});
+
+/**
+ * The source file of `text`: the previous one of the same path updated by the one changed range
+ * (the parser reuses every node outside it), or a fresh parse.
+ */
+function reparse(path: string, text: string, previous: JsParse | undefined): ts.SourceFile {
+  if (!previous) return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
+  const change = textChange(previous.text, text);
+  if (!change) return previous.sf;
+  return ts.updateSourceFile(previous.sf, text, { span: { start: change.start, length: change.oldEnd - change.start }, newLength: change.newEnd - change.start });
+}
 
 export function scriptKindOf(path: string): ts.ScriptKind {
   const ext = path.slice(path.lastIndexOf('.')).toLowerCase();
@@ -191,42 +235,88 @@ function isRequireOrImport(call: ts.CallExpression): boolean {
   return call.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(call.expression) && call.expression.text === 'require');
 }
 
-function bindNames(name: ts.BindingName, module: string, into: Map<string, string>): void {
+/** One change to the imports, in file order: a module imported, a name bound to a module, a Drizzle schema object. */
+type ImportOp = readonly ['module', string] | readonly ['bind', string, string] | readonly ['schema', string, string];
+
+function bindNames(name: ts.BindingName, module: string, out: ImportOp[]): void {
   if (ts.isIdentifier(name)) {
-    into.set(name.text, module);
+    out.push(['bind', name.text, module]);
     return;
   }
-  for (const el of name.elements) if (ts.isBindingElement(el)) bindNames(el.name, module, into);
+  for (const el of name.elements) if (ts.isBindingElement(el)) bindNames(el.name, module, out);
 }
 
-function scanImports(sf: ts.SourceFile): Imports {
-  const imports: Imports = { bindings: new Map(), modules: new Set(), schemas: new Map() };
-  walk(sf, (node) => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      const m = node.moduleSpecifier.text;
-      imports.modules.add(m);
-      const clause = node.importClause;
-      if (clause?.name) imports.bindings.set(clause.name.text, m);
-      const named = clause?.namedBindings;
-      if (named && ts.isNamespaceImport(named)) imports.bindings.set(named.name.text, m);
-      if (named && ts.isNamedImports(named)) for (const el of named.elements) imports.bindings.set(el.name.text, m);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      const ref = node.moduleReference.expression;
-      if (ts.isStringLiteral(ref)) {
-        imports.modules.add(ref.text);
-        imports.bindings.set(node.name.text, ref.text);
-      }
-    } else if (ts.isCallExpression(node) && isRequireOrImport(node)) {
-      const arg = node.arguments[0];
-      if (arg && ts.isStringLiteralLike(arg)) imports.modules.add(arg.text);
-    } else if (ts.isVariableDeclaration(node)) {
-      const m = requiredModule(node.initializer);
-      if (m) bindNames(node.name, m, imports.bindings);
-      const schema = node.initializer && drizzleSchemaCall(node.initializer);
-      if (schema && ts.isIdentifier(node.name)) imports.schemas.set(node.name.text, schema.name);
+/** What `node` itself (not its children) adds to the imports. */
+function importOpsOf(node: ts.Node, out: ImportOp[]): void {
+  if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+    const m = node.moduleSpecifier.text;
+    out.push(['module', m]);
+    const clause = node.importClause;
+    if (clause?.name) out.push(['bind', clause.name.text, m]);
+    const named = clause?.namedBindings;
+    if (named && ts.isNamespaceImport(named)) out.push(['bind', named.name.text, m]);
+    if (named && ts.isNamedImports(named)) for (const el of named.elements) out.push(['bind', el.name.text, m]);
+  } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+    const ref = node.moduleReference.expression;
+    if (ts.isStringLiteral(ref)) {
+      out.push(['module', ref.text]);
+      out.push(['bind', node.name.text, ref.text]);
     }
-  });
+  } else if (ts.isCallExpression(node) && isRequireOrImport(node)) {
+    const arg = node.arguments[0];
+    if (arg && ts.isStringLiteralLike(arg)) out.push(['module', arg.text]);
+  } else if (ts.isVariableDeclaration(node)) {
+    const m = requiredModule(node.initializer);
+    if (m) bindNames(node.name, m, out);
+    const schema = node.initializer && drizzleSchemaCall(node.initializer);
+    if (schema && ts.isIdentifier(node.name)) out.push(['schema', node.name.text, schema.name]);
+  }
+}
+
+function importsOf(ops: readonly ImportOp[]): Imports {
+  const imports: Imports = { bindings: new Map(), modules: new Set(), schemas: new Map() };
+  for (const op of ops) {
+    if (op[0] === 'module') imports.modules.add(op[1]);
+    else if (op[0] === 'bind') imports.bindings.set(op[1], op[2]);
+    else imports.schemas.set(op[1], op[2]);
+  }
   return imports;
+}
+
+/**
+ * The imports' ops of the whole file, in preorder. With `records` (from a path's second analysis
+ * on), a statement or class member found in `recorded` (a node the parser reused) contributes
+ * its recorded ops, and `records` receives every statement's and member's ops for the next time.
+ */
+function importOpsReusing(sf: ts.SourceFile, recorded: Map<ts.Node, ImportOp[]> | undefined, records: Map<ts.Node, ImportOp[]> | undefined): ImportOp[] {
+  const ops: ImportOp[] = [];
+  if (!records) {
+    walk(sf, (node) => importOpsOf(node, ops));
+    return ops;
+  }
+  const stack: Array<{ node: ts.Node; unit: boolean } | { done: ts.Node; from: number }> = [{ node: sf, unit: false }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if ('done' in item) {
+      records.set(item.done, ops.slice(item.from));
+      continue;
+    }
+    const { node, unit } = item;
+    if (unit) {
+      const hit = recorded?.get(node);
+      if (hit) {
+        for (const op of hit) ops.push(op);
+        records.set(node, hit);
+        continue;
+      }
+      stack.push({ done: node, from: ops.length });
+    }
+    importOpsOf(node, ops);
+    const children: Array<{ node: ts.Node; unit: boolean }> = [];
+    childrenOf(node, (child, statement) => children.push({ node: child, unit: statement }));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return ops;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,6 +343,33 @@ function walk(root: ts.Node, visit: (node: ts.Node) => void): void {
     });
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
+}
+
+/** The statements of a block-like node, the members of a class: the units the memo records. */
+function unitsOf(node: ts.Node): ts.NodeArray<ts.Node> | undefined {
+  if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) return node.statements;
+  if (ts.isClassLike(node)) return node.members;
+  return undefined;
+}
+
+/** `ts.forEachChild` in order, telling which children are statements or class members of `node`. */
+function childrenOf(node: ts.Node, push: (child: ts.Node, statement: boolean) => void): void {
+  const units = unitsOf(node);
+  if (!units) {
+    ts.forEachChild(node, (child) => {
+      push(child, false);
+    });
+    return;
+  }
+  ts.forEachChild(
+    node,
+    (child) => {
+      push(child, false);
+    },
+    (nodes) => {
+      for (const child of nodes) push(child, nodes === units);
+    },
+  );
 }
 
 function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
@@ -455,35 +572,78 @@ function objectContext(obj: ts.ObjectLiteralExpression): ObjectContext {
 // ---------------------------------------------------------------------------------------------
 // The walk
 
-class JsAnalysis {
-  private readonly fileEngine: Engine;
+/** Queues a node; `statementIn`: the node is a statement or member of a node of this kind (its findings are recorded). */
+type Queue = (child: ts.Node, defaultOf?: string, statementIn?: ts.SyntaxKind) => void;
 
+/** A node to visit, or the end of a statement's walk. */
+type Item =
+  | { node: ts.Node; defaultOf: string | undefined; container: ts.SyntaxKind | undefined }
+  | { done: UnitMark; node: ts.Node; key: string; start: number; end: number };
+
+class JsAnalysis {
+  private readonly imports: Imports;
+  private readonly fileEngine: Engine;
+  private readonly context: string;
+  private readonly importOps: Map<ts.Node, ImportOp[]> | undefined;
+  /** Records statements' findings: from a path's second analysis on. */
+  private readonly recorder: UnitRecorder | undefined;
+  /** Last analysis's statements, when made in the same file context. */
+  private readonly recorded: Map<ts.Node, UnitRecord> | undefined;
+  private readonly units = new Map<ts.Node, UnitRecord>();
+
+  /** `previous`: undefined when nothing is recorded (a path's first analysis), else the last memo (null when there is none). */
   constructor(
     private readonly c: ReferenceCollector,
     private readonly sf: ts.SourceFile,
     private readonly path: string,
-    private readonly imports: Imports,
+    previous: JsMemo | null | undefined,
   ) {
-    const engines = new Set([...imports.modules].map(engineOfModule).filter((e): e is Engine => e !== undefined));
+    if (previous !== undefined) this.importOps = new Map();
+    this.imports = importsOf(importOpsReusing(sf, previous?.importOps, this.importOps));
+    const engines = new Set([...this.imports.modules].map(engineOfModule).filter((e): e is Engine => e !== undefined));
     this.fileEngine = engines.size === 1 ? [...engines][0] : 'unknown';
-  }
-
-  run(): void {
-    // Each item: a node and the env var whose default it is (when it is inside a fallback).
-    const stack: Array<[ts.Node, string | undefined]> = [[this.sf, undefined]];
-    while (stack.length > 0) {
-      const [node, defaultOf] = stack.pop()!;
-      const next: Array<[ts.Node, string | undefined]> = [];
-      this.visit(node, defaultOf, (child, d = defaultOf) => next.push([child, d]));
-      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    this.context = JSON.stringify([[...this.imports.bindings], [...this.imports.modules], [...this.imports.schemas]]);
+    if (previous !== undefined) {
+      this.recorder = new UnitRecorder(c, sf.text);
+      if (previous?.context === this.context) this.recorded = previous.units;
     }
   }
 
+  /** Walks the file; returns what the next analysis of the path can reuse (from the second analysis on). */
+  run(): JsMemo | undefined {
+    // Each item: a node and the env var whose default it is (when it is inside a fallback).
+    const stack: Item[] = [{ node: this.sf, defaultOf: undefined, container: undefined }];
+    while (stack.length > 0) {
+      const item = stack.pop()!;
+      if ('done' in item) {
+        this.units.set(item.node, this.recorder!.record(item.done, item.key, item.start, item.end));
+        continue;
+      }
+      const { node, defaultOf, container } = item;
+      if (container !== undefined && this.recorder) {
+        // A statement: replayed when the parser reused it, else walked and recorded.
+        const key = `${node.kind}|${container}|${defaultOf ?? ''}`;
+        const replayed = this.recorder.replay(this.recorded?.get(node), key, node.pos, node.end);
+        if (replayed) {
+          this.units.set(node, replayed);
+          continue;
+        }
+        stack.push({ done: this.recorder.mark(), node, key, start: node.pos, end: node.end });
+      }
+      const next: Item[] = [];
+      this.visit(node, defaultOf, (child, d = defaultOf, statementIn) => next.push({ node: child, defaultOf: d, container: statementIn }));
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    }
+    return this.recorder && this.importOps ? { context: this.context, units: this.units, importOps: this.importOps } : undefined;
+  }
+
   /** Handles one node; `then` queues the children still to visit (with their default context). */
-  private visit(node: ts.Node, defaultOf: string | undefined, then: (child: ts.Node, defaultOf?: string) => void): void {
-    const children = () => ts.forEachChild(node, (child) => {
-      then(child);
-    });
+  private visit(node: ts.Node, defaultOf: string | undefined, then: Queue): void {
+    const children = this.recorder
+      ? () => childrenOf(node, (child, statement) => then(child, undefined, statement ? node.kind : undefined))
+      : () => ts.forEachChild(node, (child) => {
+        then(child);
+      });
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
       if (!isModuleSpecifier(node)) this.search(this.stringPiece(node), defaultOf);
       return;
@@ -584,7 +744,7 @@ class JsAnalysis {
   // --- env reads, definitions and defaults ----------------------------------------------------
 
   /** `process.env.X = v` (a definition) and `process.env.X ?? 'default'` (a read with a default). */
-  private binary(node: ts.BinaryExpression, defaultOf: string | undefined, then: (child: ts.Node, d?: string) => void): boolean {
+  private binary(node: ts.BinaryExpression, defaultOf: string | undefined, then: Queue): boolean {
     const op = node.operatorToken.kind;
     if (isAssignmentOperator(op)) {
       const target = envAccess(unwrap(node.left), this.sf);
@@ -603,7 +763,7 @@ class JsAnalysis {
   }
 
   /** `process.env.X ? process.env.X : 'default'`. */
-  private conditional(node: ts.ConditionalExpression, defaultOf: string | undefined, then: (child: ts.Node, d?: string) => void): boolean {
+  private conditional(node: ts.ConditionalExpression, defaultOf: string | undefined, then: Queue): boolean {
     const env = readEnvOf(node.condition, this.sf);
     if (!env || readEnvOf(node.whenTrue, this.sf) !== env) return false;
     then(node.condition, defaultOf);
@@ -613,7 +773,7 @@ class JsAnalysis {
   }
 
   /** `const { DATABASE_URL, PGHOST: host = 'localhost' } = process.env`. */
-  private envDestructuring(node: ts.VariableDeclaration | ts.ParameterDeclaration, then: (child: ts.Node, d?: string) => void): boolean {
+  private envDestructuring(node: ts.VariableDeclaration | ts.ParameterDeclaration, then: Queue): boolean {
     if (!node.initializer || !ts.isObjectBindingPattern(node.name) || !isEnvObject(node.initializer)) return false;
     for (const el of node.name.elements) {
       if (el.dotDotDotToken) continue;

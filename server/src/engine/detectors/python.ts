@@ -12,13 +12,15 @@
 //    `DATABASES` entries;
 //  - tables: SQLAlchemy `__tablename__` / `Table(...)`, Alembic `op.*`, Django `Meta.db_table`.
 
-import type { Node as SyntaxNode, Parser } from '@vscode/tree-sitter-wasm';
+import type { Node as SyntaxNode, Parser, Tree } from '@vscode/tree-sitter-wasm';
 import { ReferenceCollector } from '../collector';
 import { engineOfScheme, findLiterals } from '../literals';
 import { fileSpan, joinMapped, MappedBuilder, mappedAt, recordLiterals, type MappedText } from '../mappedText';
+import { PARSE_CACHE_CHARS, PARSE_CACHE_ENTRIES, ParseCache, pointAt, textChange } from '../parseCache';
 import { findSqlNames, findSqlTables, looksLikeSql } from '../sqlTables';
 import { parserFor } from '../treeSitter';
 import type { Detector, Engine, TableForm } from '../types';
+import { UnitRecorder, type UnitMark, type UnitRecord } from '../unitMemo';
 
 export const detectPython: Detector = (file) => {
   const c = new ReferenceCollector(file);
@@ -27,14 +29,25 @@ export const detectPython: Detector = (file) => {
     analyzePythonWithoutGrammar(c, file.text);
     return c.result();
   }
-  let tree;
+  const previous = parses.take(file.path);
+  // A path analyzed again (an editor's document) keeps its tree and records its statements.
+  const again = parses.seenBefore(file.path) || previous !== undefined;
+  let tree: Tree | null = null;
+  let cached = false;
   try {
-    tree = parser.parse(file.text);
-    if (tree) new PyAnalysis(c, file.text, tree.rootNode).run();
+    tree = reparse(parser, file.text, previous);
+    if (tree) {
+      const memo = new PyAnalysis(c, file.text, tree.rootNode, again ? (previous?.memo ?? null) : undefined).run();
+      if (again) {
+        parses.put(file.path, { text: file.text, tree, memo });
+        cached = true;
+      }
+    }
   } catch {
     // A pathological file: keep what was found before the failure.
   } finally {
-    tree?.delete();
+    if (tree && !cached && tree !== previous?.tree) tree.delete();
+    if (previous && !(cached && tree === previous.tree)) previous.tree.delete();
   }
   return c.result();
 };
@@ -45,6 +58,51 @@ function pythonParser(): Parser | undefined {
   } catch {
     return undefined;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incremental parsing: the last trees of recently analyzed files
+
+/** The last parse of a path and, from its second analysis on, what each statement gave. */
+interface PyParse {
+  text: string;
+  tree: Tree;
+  memo: PyMemo | undefined;
+}
+
+interface PyMemo {
+  /** The file context (imports, settings classes) the walk's records were made in. */
+  context: string;
+  /** The walk's findings per statement, by node id (tree-sitter keeps a reused node's id). */
+  units: Map<number, UnitRecord>;
+  /** Imports and classes within top-level statements and blocks, by node id. */
+  contextOps: Map<number, ContextOps>;
+}
+
+const parses = new ParseCache<PyParse>({
+  capacity: PARSE_CACHE_ENTRIES,
+  maxSize: PARSE_CACHE_CHARS,
+  size: (p) => p.text.length,
+  dispose: (p) => p.tree.delete(),
+});
+
+/**
+ * The tree of `text`: the previous tree of the same path updated by the one changed range (the
+ * parser reuses every subtree outside it), or a fresh parse.
+ */
+function reparse(parser: Parser, text: string, previous: PyParse | undefined): Tree | null {
+  if (!previous) return parser.parse(text);
+  const change = textChange(previous.text, text);
+  if (!change) return previous.tree;
+  previous.tree.edit({
+    startIndex: change.start,
+    oldEndIndex: change.oldEnd,
+    newEndIndex: change.newEnd,
+    startPosition: pointAt(previous.text, change.start),
+    oldEndPosition: pointAt(previous.text, change.oldEnd),
+    newEndPosition: pointAt(text, change.newEnd),
+  });
+  return parser.parse(text, previous.tree);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +250,15 @@ function named(node: SyntaxNode): SyntaxNode[] {
   return node.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
 }
 
+/** `named(node)` handed to `each` with their types (reading `type` crosses into wasm: once per node is enough). */
+function eachNamed(node: SyntaxNode, each: (child: SyntaxNode, type: string) => void): void {
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    const type = child.type;
+    if (type !== 'comment') each(child, type);
+  }
+}
+
 interface Args {
   positional: SyntaxNode[];
   keywords: Map<string, SyntaxNode>;
@@ -245,20 +312,125 @@ interface Imports {
   modules: Set<string>;
 }
 
-function scanImports(root: SyntaxNode): Imports {
+/** One import statement as written: `from m import ...`'s module and the names it binds. */
+interface ImportOp {
+  from: string | undefined;
+  names: Array<{ path: string; alias: string | undefined }>;
+}
+
+/** A class with superclasses: its name and its bases' last names. */
+interface ClassOp {
+  name: string;
+  bases: string[];
+}
+
+/** What the file context is made of, in the order `descendantsOfType` lists it (preorder). */
+interface ContextOps {
+  imports: ImportOp[];
+  classes: ClassOp[];
+}
+
+const IMPORT_TYPES = ['import_statement', 'import_from_statement'];
+const CLASS_TYPES = ['class_definition'];
+
+function importOp(stmt: SyntaxNode): ImportOp {
+  const from = stmt.type === 'import_from_statement' ? stmt.childForFieldName('module_name')?.text : undefined;
+  const names: ImportOp['names'] = [];
+  for (const n of stmt.childrenForFieldName('name')) {
+    if (!n) continue;
+    const aliased = n.type === 'aliased_import';
+    names.push({ path: aliased ? n.childForFieldName('name')?.text ?? '' : n.text, alias: aliased ? n.childForFieldName('alias')?.text : undefined });
+  }
+  return { from, names };
+}
+
+function classOp(cls: SyntaxNode): ClassOp | undefined {
+  const supers = cls.childForFieldName('superclasses');
+  const name = cls.childForFieldName('name')?.text;
+  if (!supers || !name) return undefined;
+  return { name, bases: named(supers).map((b) => dotted(b)).filter((d): d is string => d !== undefined).map(lastName) };
+}
+
+/** The imports and classes of a whole tree, found by the parser's own (native) search. */
+function contextOpsOf(root: SyntaxNode): ContextOps {
+  const imports = root.descendantsOfType(IMPORT_TYPES).filter((n): n is SyntaxNode => n !== null).map(importOp);
+  const classes = root.descendantsOfType(CLASS_TYPES).filter((n): n is SyntaxNode => n !== null).map(classOp);
+  return { imports, classes: classes.filter((c): c is ClassOp => c !== undefined) };
+}
+
+/** The symbols a type name stands for, as `descendantsOfType` matches them. */
+function symbolsOf(root: SyntaxNode, types: string[]): Set<number> {
+  const out = new Set<number>();
+  root.tree.language.types.forEach((t, i) => {
+    if (types.includes(t)) out.add(i);
+  });
+  return out;
+}
+
+/**
+ * `contextOpsOf` over a re-parsed tree: a top-level statement or block the parser reused (same
+ * node id) contributes what it held last time, in place; the rest is searched node by node.
+ * Returns the ops and, for the next analysis, those of every top-level statement and block.
+ */
+function contextOpsReusing(root: SyntaxNode, recorded: Map<number, ContextOps> | undefined): { ops: ContextOps; records: Map<number, ContextOps> } {
+  const importSymbols = symbolsOf(root, IMPORT_TYPES);
+  const classSymbols = symbolsOf(root, CLASS_TYPES);
+  const blockSymbols = symbolsOf(root, ['block']);
+  const ops: ContextOps = { imports: [], classes: [] };
+  const records = new Map<number, ContextOps>();
+  const open: Array<{ depth: number; id: number; imports: number; classes: number }> = [];
+  const cursor = root.walk();
+  try {
+    let depth = 0;
+    for (;;) {
+      let descend = true;
+      if (depth > 0) {
+        const id = cursor.nodeId;
+        const hit = recorded?.get(id);
+        if (hit) {
+          for (const i of hit.imports) ops.imports.push(i);
+          for (const c of hit.classes) ops.classes.push(c);
+          records.set(id, hit);
+          descend = false;
+        } else {
+          const type = cursor.nodeTypeId;
+          if (depth === 1 || blockSymbols.has(type)) open.push({ depth, id, imports: ops.imports.length, classes: ops.classes.length });
+          // descendantsOfType leaves out nodes that end at the file's start (an empty file's).
+          if (importSymbols.has(type) && cursor.endIndex > 0) ops.imports.push(importOp(cursor.currentNode));
+          if (classSymbols.has(type) && cursor.endIndex > 0) {
+            const op = classOp(cursor.currentNode);
+            if (op) ops.classes.push(op);
+          }
+        }
+      }
+      if (descend && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      for (;;) {
+        while (open.length > 0 && open[open.length - 1].depth === depth) {
+          const u = open.pop()!;
+          records.set(u.id, { imports: ops.imports.slice(u.imports), classes: ops.classes.slice(u.classes) });
+        }
+        if (depth === 0) return { ops, records };
+        if (cursor.gotoNextSibling()) break;
+        cursor.gotoParent();
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+function importsOf(ops: readonly ImportOp[]): Imports {
   const imports: Imports = { bindings: new Map(), modules: new Set() };
   const bind = (local: string, module: string) => {
     if (!imports.bindings.has(local) || engineOfPythonModule(module)) imports.bindings.set(local, module);
   };
-  for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-    if (!stmt) continue;
-    const from = stmt.type === 'import_from_statement' ? stmt.childForFieldName('module_name')?.text : undefined;
+  for (const { from, names } of ops) {
     if (from) imports.modules.add(from);
-    for (const n of stmt.childrenForFieldName('name')) {
-      if (!n) continue;
-      const aliased = n.type === 'aliased_import';
-      const path = aliased ? n.childForFieldName('name')?.text ?? '' : n.text;
-      const alias = aliased ? n.childForFieldName('alias')?.text : undefined;
+    for (const { path, alias } of names) {
       if (from) {
         bind(alias ?? path, from);
       } else {
@@ -271,13 +443,9 @@ function scanImports(root: SyntaxNode): Imports {
 }
 
 /** Names of classes in the file that derive (directly or through one another) from `BaseSettings`. */
-function settingsClasses(root: SyntaxNode): Set<string> {
+function settingsClassesOf(ops: readonly ClassOp[]): Set<string> {
   const out = new Set<string>();
-  for (const cls of root.descendantsOfType('class_definition')) {
-    const supers = cls?.childForFieldName('superclasses');
-    const name = cls?.childForFieldName('name')?.text;
-    if (!supers || !name) continue;
-    const bases = named(supers).map((b) => dotted(b)).filter((d): d is string => d !== undefined).map(lastName);
+  for (const { name, bases } of ops) {
     if (bases.some((b) => b === 'BaseSettings' || out.has(b))) out.add(name);
   }
   return out;
@@ -379,7 +547,16 @@ export function splitQualified(text: string): { schema?: string; name: string; s
 // ---------------------------------------------------------------------------------------------
 // The walk
 
-type Queue = (node: SyntaxNode, defaultOf?: string) => void;
+/**
+ * Queues a node to visit: `defaultOf`, the env var whose default it is; `statementIn`, the type
+ * of the module or block it is a statement of (its findings are recorded); `type`, when known.
+ */
+type Queue = (node: SyntaxNode, defaultOf?: string, statementIn?: string, type?: string) => void;
+
+/** A node to visit, or the end of a statement's or block's walk (its findings get recorded then). */
+type Item =
+  | { node: SyntaxNode; defaultOf: string | undefined; container: string | undefined; type: string | undefined }
+  | { done: UnitMark; id: number; key: string; start: number; end: number };
 
 class PyAnalysis {
   private readonly imports: Imports;
@@ -387,38 +564,81 @@ class PyAnalysis {
   private readonly fileEngine: Engine;
   private readonly alembic: boolean;
   private readonly envOf = new Map<number, string | undefined>();
+  private readonly context: string;
+  private readonly contextOps: Map<number, ContextOps> | undefined;
+  /** Records statements' findings: from a path's second analysis on. */
+  private readonly recorder: UnitRecorder | undefined;
+  /** Last analysis's statements, when made in the same file context. */
+  private readonly recorded: Map<number, UnitRecord> | undefined;
+  private readonly units = new Map<number, UnitRecord>();
 
+  /** `previous`: undefined when nothing is recorded (a path's first analysis), else the last memo (null when there is none). */
   constructor(
     private readonly c: ReferenceCollector,
     private readonly source: string,
     private readonly root: SyntaxNode,
+    previous: PyMemo | null | undefined,
   ) {
-    this.imports = scanImports(root);
-    this.settings = settingsClasses(root);
+    let ops: ContextOps;
+    if (previous === undefined) {
+      ops = contextOpsOf(root);
+    } else {
+      const reused = contextOpsReusing(root, previous?.contextOps);
+      ops = reused.ops;
+      this.contextOps = reused.records;
+    }
+    this.imports = importsOf(ops.imports);
+    this.settings = settingsClassesOf(ops.classes);
     const engines = new Set([...this.imports.modules].map(engineOfPythonModule).filter((e): e is Engine => e !== undefined));
     this.fileEngine = engines.size === 1 ? [...engines][0] : 'unknown';
     this.alembic = [...this.imports.modules].some((m) => m === 'alembic' || m.startsWith('alembic.'));
-  }
-
-  run(): void {
-    // Each item: a node and the env var whose default it is (when it is inside a default).
-    const stack: Array<[SyntaxNode, string | undefined]> = [[this.root, undefined]];
-    while (stack.length > 0) {
-      const [node, defaultOf] = stack.pop()!;
-      const next: Array<[SyntaxNode, string | undefined]> = [];
-      this.visit(node, defaultOf, (child, d = defaultOf) => next.push([child, d]));
-      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    this.context = JSON.stringify([[...this.imports.bindings], [...this.imports.modules], [...this.settings]]);
+    if (previous !== undefined) {
+      this.recorder = new UnitRecorder(c, source);
+      if (previous?.context === this.context) this.recorded = previous.units;
     }
   }
 
+  /** Walks the tree; returns what the next analysis of the path can reuse (from the second analysis on). */
+  run(): PyMemo | undefined {
+    // Each item: a node and the env var whose default it is (when it is inside a default).
+    const stack: Item[] = [{ node: this.root, defaultOf: undefined, container: undefined, type: undefined }];
+    while (stack.length > 0) {
+      const item = stack.pop()!;
+      if ('done' in item) {
+        this.units.set(item.id, this.recorder!.record(item.done, item.key, item.start, item.end));
+        continue;
+      }
+      const { node, defaultOf, container } = item;
+      const type = item.type ?? node.type;
+      if (this.recorder && (container !== undefined || type === 'block')) {
+        // A statement or block: replayed when the parser reused it, else walked and recorded.
+        const key = `${type}|${container ?? ''}|${defaultOf ?? ''}`;
+        const start = node.startIndex;
+        const end = node.endIndex;
+        const replayed = this.recorder.replay(this.recorded?.get(node.id), key, start, end);
+        if (replayed) {
+          this.units.set(node.id, replayed);
+          continue;
+        }
+        stack.push({ done: this.recorder.mark(), id: node.id, key, start, end });
+      }
+      const next: Item[] = [];
+      this.visit(node, type, defaultOf, (child, d = defaultOf, statementIn, childType) => next.push({ node: child, defaultOf: d, container: statementIn, type: childType }));
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    }
+    return this.recorder && this.contextOps ? { context: this.context, units: this.units, contextOps: this.contextOps } : undefined;
+  }
+
   /** Handles one node; `then` queues the children still to visit (with their default context). */
-  private visit(node: SyntaxNode, defaultOf: string | undefined, then: Queue): void {
-    const children = () => {
-      for (const child of named(node)) then(child);
-    };
-    switch (node.type) {
+  private visit(node: SyntaxNode, type: string, defaultOf: string | undefined, then: Queue): void {
+    const children = () => eachNamed(node, (child, childType) => then(child, undefined, undefined, childType));
+    switch (type) {
       case 'comment':
         return;
+      case 'module':
+      case 'block':
+        return eachNamed(node, (child, childType) => then(child, undefined, type, childType));
       case 'expression_statement': {
         const parts = named(node);
         if (parts.length === 1 && (parts[0].type === 'string' || parts[0].type === 'concatenated_string')) return; // documentation
@@ -680,22 +900,26 @@ class PyAnalysis {
     if (supers) then(supers);
     const body = node.childForFieldName('body');
     if (!body) return;
-    const assignments = classAssignments(body);
+    const settings = supers && named(supers).some((b) => {
+      const d = dotted(b);
+      return d !== undefined && (lastName(d) === 'BaseSettings' || this.settings.has(lastName(d)));
+    });
+    // Outside settings classes only these two names are looked up: a body that spells neither assigns neither.
+    const statements = settings || /__tablename__|db_table/.test(body.text) ? named(body) : undefined;
+    const assignments = statements ? classAssignments(statements) : new Map<string, SyntaxNode>();
 
     const tablename = assignments.get('__tablename__')?.childForFieldName('right');
     if (tablename) this.tableAt(tablename, this.tableArgsSchema(assignments.get('__table_args__')), 'sqlalchemy', true);
     const dbTable = assignments.get('db_table')?.childForFieldName('right');
     if (className === 'Meta' && dbTable && node.parent?.type === 'block') this.djangoTable(dbTable);
 
-    const settings = supers && named(supers).some((b) => {
-      const d = dotted(b);
-      return d !== undefined && (lastName(d) === 'BaseSettings' || this.settings.has(lastName(d)));
-    });
-    const prefix = settings ? this.envPrefix(body, assignments) : '';
-    for (const stmt of named(body)) {
+    // Any other class's statements are the body's: walked (or replayed) as one block.
+    if (!settings || !statements) return then(body);
+    const prefix = this.envPrefix(statements, assignments);
+    for (const stmt of statements) {
       const assign = stmt.type === 'expression_statement' ? named(stmt).find((n) => n.type === 'assignment') : undefined;
-      if (settings && assign && this.settingsField(assign, prefix, then)) continue;
-      then(stmt);
+      if (assign && this.settingsField(assign, prefix, then)) continue;
+      then(stmt, undefined, 'block');
     }
   }
 
@@ -725,7 +949,7 @@ class PyAnalysis {
   }
 
   /** `model_config = SettingsConfigDict(env_prefix="APP_")` or `class Config: env_prefix = "APP_"`. */
-  private envPrefix(body: SyntaxNode, assignments: Map<string, SyntaxNode>): string {
+  private envPrefix(statements: SyntaxNode[], assignments: Map<string, SyntaxNode>): string {
     const config = assignments.get('model_config')?.childForFieldName('right');
     if (config?.type === 'call') {
       const prefix = this.name(argsOf(config).keywords.get('env_prefix'))?.text;
@@ -738,10 +962,10 @@ class PyAnalysis {
         }
       }
     }
-    for (const stmt of named(body)) {
+    for (const stmt of statements) {
       if (stmt.type !== 'class_definition' || stmt.childForFieldName('name')?.text !== 'Config') continue;
       const inner = stmt.childForFieldName('body');
-      const prefix = inner && this.name(classAssignments(inner).get('env_prefix')?.childForFieldName('right') ?? undefined)?.text;
+      const prefix = inner && this.name(classAssignments(named(inner)).get('env_prefix')?.childForFieldName('right') ?? undefined)?.text;
       if (prefix) return prefix;
     }
     return '';
@@ -789,9 +1013,9 @@ class PyAnalysis {
 }
 
 /** A class body's simple assignments `name = value` (and `name: T = value`), by name. */
-function classAssignments(body: SyntaxNode): Map<string, SyntaxNode> {
+function classAssignments(statements: SyntaxNode[]): Map<string, SyntaxNode> {
   const out = new Map<string, SyntaxNode>();
-  for (const stmt of named(body)) {
+  for (const stmt of statements) {
     if (stmt.type !== 'expression_statement') continue;
     for (const a of named(stmt)) {
       const left = a.type === 'assignment' ? a.childForFieldName('left') : null;
