@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AnalysisCache, auditWorkspace, defaultJobs, workerCount, type AuditResult } from '../../server/src/engine/audit';
-import { batches } from '../../server/src/engine/scanPool';
+import { batches, shareStrings } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 
@@ -71,4 +71,20 @@ test('threads by default: this one for a small tree; workers on a large one with
   assert.equal(workerCount(manyFiles, { jobs: 1, offload: true }), 1);
   assert.equal(workerCount(manyFiles, { jobs: 1 }), 0);
   assert.equal(workerCount(small, { jobs: 3 }), 3, '--jobs is obeyed');
+});
+
+test('an analysis from a worker shares its repeated strings again (path, form, names) and keeps its values', () => {
+  const copy = (s: string) => s.split('').join(''); // a distinct string object, as a structured clone makes
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } };
+  const table = (name: string) => ({ path: copy('db/schema.sql'), range, name: copy(name), form: copy('sql') as 'sql', declaration: false });
+  const analysis = { references: [], tables: [table('users'), table('users'), table('orders')] };
+  const before = JSON.stringify(analysis);
+  const interned = new Map<string, string>();
+  const path = 'db/schema.sql';
+  const shared = shareStrings(path, analysis, interned);
+  assert.equal(JSON.stringify(shared), before, 'the same values');
+  assert.ok(shared.tables.every((t) => t.path === path));
+  assert.deepEqual([...interned.keys()].sort(), ['orders', 'sql', 'users']);
+  assert.equal(interned.get('users'), shared.tables[0].name);
+  assert.equal(interned.get('users'), shared.tables[1].name);
 });

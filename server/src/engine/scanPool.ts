@@ -60,8 +60,36 @@ export interface PoolScan {
   onFile(path: string, analysis: FileAnalysis | undefined): void;
 }
 
+/**
+ * An analysis as it arrives from a worker, with its repeated strings shared again: a structured
+ * clone copies each string per object, so every table of a file would hold its own copy of the
+ * path, and of `sql` or `postgres`. At 100k files that is tens of MB of the server's memory.
+ */
+export function shareStrings(path: string, analysis: FileAnalysis, interned: Map<string, string>): FileAnalysis {
+  const intern = (s: string) => {
+    const held = interned.get(s);
+    if (held !== undefined) return held;
+    interned.set(s, s);
+    return s;
+  };
+  for (const t of analysis.tables) {
+    t.path = path;
+    t.form = intern(t.form) as typeof t.form;
+    if (t.schema !== undefined) t.schema = intern(t.schema);
+    t.name = intern(t.name);
+  }
+  for (const r of analysis.references) {
+    r.path = path;
+    r.kind = intern(r.kind) as typeof r.kind;
+    r.engine = intern(r.engine) as typeof r.engine;
+    if (r.envVar !== undefined) r.envVar = intern(r.envVar);
+    if (r.environment !== undefined) r.environment = intern(r.environment);
+  }
+  return analysis;
+}
+
 /** What a worker's result means on this side, the cache updated. */
-function analysisOf(r: WorkerResult, cache: AnalysisCache): FileAnalysis | undefined {
+function analysisOf(r: WorkerResult, cache: AnalysisCache, interned: Map<string, string>): FileAnalysis | undefined {
   switch (r.outcome) {
     case 'unreadable':
       return undefined;
@@ -75,7 +103,7 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache): FileAnalysis | undef
       return held;
     }
     case 'analyzed':
-      return cache.store(r.path, r.key, r.analysis);
+      return cache.store(r.path, r.key, shareStrings(r.path, r.analysis, interned));
   }
 }
 
@@ -85,6 +113,7 @@ export function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
   const setup: WorkerSetup = { filter: scan.filter, known: scan.cache.size > 0 ? scan.cache.keys() : [] };
   const count = Math.max(1, Math.min(scan.workers, queue.length));
   const workers: Worker[] = [];
+  const interned = new Map<string, string>();
   return new Promise<void>((resolve, reject) => {
     let finished = false;
     let busy = 0;
@@ -113,7 +142,7 @@ export function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
           if (m.type === 'error') throw new Error(`scan worker failed: ${m.message}`);
           if (m.type === 'results') {
             busy--;
-            for (const r of m.results) scan.onFile(r.path, analysisOf(r, scan.cache));
+            for (const r of m.results) scan.onFile(r.path, analysisOf(r, scan.cache, interned));
           }
           next(w);
         } catch (e) {
