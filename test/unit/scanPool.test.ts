@@ -73,7 +73,7 @@ test('threads by default: this one for a small tree; workers on a large one with
   assert.equal(workerCount(small, { jobs: 3 }), 3, '--jobs is obeyed');
 });
 
-test('an analysis from a worker shares its repeated strings again (path, form, names) and keeps its values', () => {
+test('an analysis from a worker keeps its values when its repeated strings are shared again', () => {
   const copy = (s: string) => s.split('').join(''); // a distinct string object, as a structured clone makes
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } };
   const table = (name: string) => ({ path: copy('db/schema.sql'), range, name: copy(name), form: copy('sql') as 'sql', declaration: false });
@@ -82,9 +82,7 @@ test('an analysis from a worker shares its repeated strings again (path, form, n
   const interned = new Map<string, string>();
   const path = 'db/schema.sql';
   const shared = shareStrings(path, analysis, interned);
+  // (String identity is not observable in JavaScript; the heap numbers are in the README.)
   assert.equal(JSON.stringify(shared), before, 'the same values');
-  assert.ok(shared.tables.every((t) => t.path === path));
-  assert.deepEqual([...interned.keys()].sort(), ['orders', 'sql', 'users']);
-  assert.equal(interned.get('users'), shared.tables[0].name);
-  assert.equal(interned.get('users'), shared.tables[1].name);
+  assert.deepEqual([...interned.keys()].sort(), ['orders', 'sql', 'users'], 'each distinct string held once');
 });
