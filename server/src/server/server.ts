@@ -23,6 +23,7 @@ import { uriOf } from './diagnostics';
 import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './settings';
 import { WorkspaceState } from './workspaceState';
 import { DiagnosticsPublisher, type FileDiagnostics } from './publisher';
+import { RecheckScheduler } from './recheckScheduler';
 import { FIX_ALL_KIND, registerCodeActions } from './codeActions';
 import { registerRename } from './rename';
 import { registerReportRequests } from './reportRequests';
@@ -30,10 +31,9 @@ import { registerFixAllInWorkspace } from './fixAllWorkspace';
 import { registerInspectRequests } from './inspectRequests';
 import { TOOL_VERSION } from '../engine/ruleDocs';
 
-/** How long typing must pause before a document is re-checked: short where a re-check is cheap. */
+/** How long typing must pause before a large document is re-checked (recheckScheduler.ts); smaller ones are re-checked at once. */
 const DEBOUNCE_MS = 200;
-const SMALL_FILE_DEBOUNCE_MS = 20;
-/** Up to this size (several thousand lines) a re-check takes about as long as a pause in typing. */
+/** Up to this size (several thousand lines) a re-check takes less than a pause between keystrokes. */
 const SMALL_FILE_CHARS = 256 * 1024;
 
 export interface ServerOptions {
@@ -44,7 +44,6 @@ export function startServer({ connection }: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
   const folders: WorkspaceState[] = [];
   const publisher = new DiagnosticsPublisher(connection);
-  const pending = new Map<string, NodeJS.Timeout>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let watchRegistration = false;
   let configurationPull = false;
@@ -144,31 +143,44 @@ export function startServer({ connection }: ServerOptions): void {
     settings = sanitizeSettings(raw);
   }
 
-  function documentChanged(doc: TextDocument): void {
-    const at = folderOf(doc.uri);
-    if (!at) return;
-    clearTimeout(pending.get(doc.uri));
-    const delay = doc.getText().length <= SMALL_FILE_CHARS ? SMALL_FILE_DEBOUNCE_MS : DEBOUNCE_MS;
-    pending.set(doc.uri, setTimeout(() => {
-      pending.delete(doc.uri);
-      const text = documents.get(doc.uri)?.getText();
-      if (text === undefined) return;
-      if (!at.state.scanned) {
-        void publishEarly(at.state, at.rel, doc.uri, text).catch((e: unknown) => log(`early check failed: ${String(e)}`));
-        return; // the scan's end re-reads open documents and publishes everything
+  /**
+   * Re-checks an edited document with its text as of now; resolves to the version checked. Before
+   * its folder's first scan ends, the document alone gets diagnostics (the scan's end re-reads
+   * open documents and publishes everything); after, the re-check waits its turn behind scans.
+   */
+  async function recheck(uri: string): Promise<number | undefined> {
+    const at = folderOf(uri);
+    if (!at || !documents.get(uri)) return undefined;
+    if (!at.state.scanned) {
+      const doc = documents.get(uri)!;
+      await publishEarly(at.state, at.rel, uri, doc.getText()).catch((e: unknown) => log(`early check failed: ${String(e)}`));
+      return doc.version;
+    }
+    let version: number | undefined;
+    await serialize('re-check', async () => {
+      const doc = documents.get(uri);
+      if (!doc) return;
+      version = doc.version;
+      const started = Date.now();
+      const rulesBefore = JSON.stringify(at.state.rulesFile?.config?.ignore ?? []);
+      await at.state.setDocument(at.rel, doc.getText());
+      if (at.state.isRulesFile(at.rel) && JSON.stringify(at.state.rulesFile?.config?.ignore ?? []) !== rulesBefore) {
+        await scanAll();
+        return;
       }
-      void serialize('re-check', async () => {
-        if (pending.has(doc.uri)) return; // a newer edit is waiting: its re-check replaces this one
-        const started = Date.now();
-        const rulesBefore = JSON.stringify(at.state.rulesFile?.config?.ignore ?? []);
-        await at.state.setDocument(at.rel, text);
-        if (at.state.isRulesFile(at.rel) && JSON.stringify(at.state.rulesFile?.config?.ignore ?? []) !== rulesBefore) {
-          await scanAll();
-          return;
-        }
-        publishAll(started);
-      });
-    }, delay));
+      publishAll(started);
+    });
+    return version;
+  }
+
+  const rechecks = new RecheckScheduler({
+    run: recheck,
+    // Small files at once (an incremental re-check takes a few ms); large ones after a pause in typing.
+    delayMs: (uri) => ((documents.get(uri)?.getText().length ?? 0) <= SMALL_FILE_CHARS ? 0 : DEBOUNCE_MS),
+  });
+
+  function documentChanged(doc: TextDocument): void {
+    if (folderOf(doc.uri)) rechecks.changed(doc.uri, doc.version);
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -242,8 +254,7 @@ export function startServer({ connection }: ServerOptions): void {
   });
   documents.onDidChangeContent((e) => documentChanged(e.document));
   documents.onDidClose((e) => {
-    clearTimeout(pending.get(e.document.uri));
-    pending.delete(e.document.uri);
+    rechecks.cancel(e.document.uri);
     const at = folderOf(e.document.uri);
     if (!at) return;
     void serialize('close', async () => {
@@ -320,7 +331,7 @@ export function startServer({ connection }: ServerOptions): void {
     }
   }
   connection.onShutdown(() => {
-    for (const t of pending.values()) clearTimeout(t);
+    rechecks.cancelAll();
   });
 
   documents.listen(connection);
