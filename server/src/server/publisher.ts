@@ -32,10 +32,16 @@ export class DiagnosticsPublisher {
 
   /** Groups findings by file URI, in order. */
   group(root: string, findings: readonly Finding[], into: Map<string, FileDiagnostics>): void {
+    // Findings come sorted by path: look a file up once per run of its findings, not once each.
+    let path: string | undefined;
+    let entry: FileDiagnostics | undefined;
     for (const f of findings) {
-      const uri = this.uriOf(root, f.path);
-      let entry = into.get(uri);
-      if (!entry) into.set(uri, (entry = { root, findings: [], problems: [] }));
+      if (f.path !== path || !entry) {
+        const uri = this.uriOf(root, f.path);
+        path = f.path;
+        entry = into.get(uri);
+        if (!entry) into.set(uri, (entry = { root, findings: [], problems: [] }));
+      }
       entry.findings.push(f);
     }
   }
