@@ -64,7 +64,9 @@ const parses = new ParseCache<JsParse>({
  * (the parser reuses every node outside it), or a fresh parse.
  */
 function reparse(path: string, text: string, previous: JsParse | undefined): ts.SourceFile {
-  if (!previous) return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
+  // JSDoc is trivia to the walk (forEachChild never visits it): not parsing it saves ~15% of an update.
+  const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+  if (!previous) return ts.createSourceFile(path, text, options, true, scriptKindOf(path));
   const change = textChange(previous.text, text);
   if (!change) return previous.sf;
   return ts.updateSourceFile(previous.sf, text, { span: { start: change.start, length: change.oldEnd - change.start }, newLength: change.newEnd - change.start });
