@@ -3,10 +3,16 @@
 //   workspace scan runs; hover latency while that scan runs;
 // - change → diagnostics: each edit rewrites one line of a 5,000-line file so that the file's
 //   diagnostics change (the server publishes only changed diagnostics), and waits for them.
-// The server debounces changes (DEBOUNCE_MS in server.ts), so that delay is part of each edit.
+// The server re-checks an edit at once when it is idle (recheckScheduler.ts), re-parsing only
+// the changed range (parseCache.ts); the first edits of a file parse it whole.
+//
+// Alone, without the CLI scans of `npm run bench` (after `npm run build`):
+//   node --import tsx bench/editor.ts DIR [--edits 200]
 
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { TestClient, uri } from '../test/helpers/lspClient';
 import { syntheticSource } from './generate';
@@ -34,7 +40,8 @@ interface Target {
   line: (i: number) => string;
 }
 
-function targets(): Record<'python' | 'typescript', Target> {
+/** The 5,000-line files the edits rewrite, with their marked line's text per edit. */
+export function targets(): Record<'python' | 'typescript', Target> {
   const withMark = (src: string, mark: string) => {
     const lines = src.split('\n').slice(0, LINES);
     lines[MARK_LINE] = mark;
@@ -130,4 +137,19 @@ export async function measureEditor(root: string, editsPerFile = 200): Promise<E
     await client.stop();
     rmSync(path.join(root, DIR), { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { edits: { type: 'string', default: '200' } } });
+  if (positionals.length !== 1) throw new Error('usage: editor.ts DIR [--edits N]');
+  const load = os.loadavg()[0];
+  const e = await measureEditor(path.resolve(positionals[0]), Number(values.edits));
+  console.log(JSON.stringify({ loadAverage: [load, os.loadavg()[0]], ...e }, null, 2));
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }
