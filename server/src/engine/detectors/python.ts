@@ -12,7 +12,7 @@
 //    `DATABASES` entries;
 //  - tables: SQLAlchemy `__tablename__` / `Table(...)`, Alembic `op.*`, Django `Meta.db_table`.
 
-import type { Node as SyntaxNode, Parser, Tree } from '@vscode/tree-sitter-wasm';
+import type { Language, Node as SyntaxNode, Parser, Tree } from '@vscode/tree-sitter-wasm';
 import { ReferenceCollector } from '../collector';
 import { engineOfScheme, findLiterals } from '../literals';
 import { fileSpan, joinMapped, MappedBuilder, mappedAt, recordLiterals, type MappedText } from '../mappedText';
@@ -367,6 +367,18 @@ function symbolsOf(root: SyntaxNode, types: string[]): Set<number> {
   return out;
 }
 
+const namedByLanguage = new WeakMap<Language, boolean[]>();
+
+/** Whether each symbol is a named node (false: a token such as a keyword or punctuation). */
+function namedSymbols(language: Language): boolean[] {
+  let named = namedByLanguage.get(language);
+  if (!named) {
+    named = language.types.map((_, i) => language.nodeTypeIsNamed(i));
+    namedByLanguage.set(language, named);
+  }
+  return named;
+}
+
 /**
  * `contextOpsOf` over a re-parsed tree: a top-level statement or block the parser reused (same
  * node id) contributes what it held last time, in place; the rest is searched node by node.
@@ -376,6 +388,7 @@ function contextOpsReusing(root: SyntaxNode, recorded: Map<number, ContextOps> |
   const importSymbols = symbolsOf(root, IMPORT_TYPES);
   const classSymbols = symbolsOf(root, CLASS_TYPES);
   const blockSymbols = symbolsOf(root, ['block']);
+  const named = namedSymbols(root.tree.language);
   const ops: ContextOps = { imports: [], classes: [] };
   const records = new Map<number, ContextOps>();
   const open: Array<{ depth: number; id: number; imports: number; classes: number }> = [];
@@ -385,16 +398,18 @@ function contextOpsReusing(root: SyntaxNode, recorded: Map<number, ContextOps> |
     for (;;) {
       let descend = true;
       if (depth > 0) {
-        const id = cursor.nodeId;
-        const hit = recorded?.get(id);
+        const type = cursor.nodeTypeId;
+        // Tokens (keywords, punctuation) are never recorded: no lookup. ERROR's symbol is not in `named`.
+        const token = named[type] === false;
+        const id = token ? 0 : cursor.nodeId;
+        const hit = token ? undefined : recorded?.get(id);
         if (hit) {
           for (const i of hit.imports) ops.imports.push(i);
           for (const c of hit.classes) ops.classes.push(c);
           records.set(id, hit);
           descend = false;
         } else {
-          const type = cursor.nodeTypeId;
-          if (depth === 1 || blockSymbols.has(type)) open.push({ depth, id, imports: ops.imports.length, classes: ops.classes.length });
+          if (!token && (depth === 1 || blockSymbols.has(type))) open.push({ depth, id, imports: ops.imports.length, classes: ops.classes.length });
           // descendantsOfType leaves out nodes that end at the file's start (an empty file's).
           if (importSymbols.has(type) && cursor.endIndex > 0) ops.imports.push(importOp(cursor.currentNode));
           if (classSymbols.has(type) && cursor.endIndex > 0) {
