@@ -9,8 +9,10 @@ import * as path from 'node:path';
 import { auditWorkspace, evaluate, type AuditResult, type EvaluationInput } from '../../server/src/engine/audit';
 import { parseRulesFile } from '../../server/src/engine/config/rulesFile';
 import { analyzeFile } from '../../server/src/engine/detectors';
-import { IncrementalEvaluator } from '../../server/src/engine/incrementalEvaluation';
-import type { FileAnalysis } from '../../server/src/engine/types';
+import { IncrementalEvaluator, mergeSorted } from '../../server/src/engine/incrementalEvaluation';
+import { compareFindings } from '../../server/src/engine/rules';
+import type { FileAnalysis, Finding } from '../../server/src/engine/types';
+import fc from 'fast-check';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'zoe-like');
 let audit: AuditResult;
@@ -66,4 +68,24 @@ test('an unchanged file keeps its finding objects; the edited file gets new ones
   assert.ok(of(second, untouched).every((f, k) => f === of(first, untouched)[k]));
   assert.ok(of(second, edited).length > 0 && of(second, edited).every((f, k) => f !== of(first, edited)[k]));
   assert.deepEqual(second, evaluate(input(analyses)));
+});
+
+test('merging two sorted finding lists gives what a stable sort of both gives, ties included', () => {
+  const finding = fc.record({
+    path: fc.constantFrom('a.py', 'b/c.ts', 'b/d.env'),
+    line: fc.nat(3),
+    character: fc.nat(2),
+    rule: fc.constantFrom('legacy-database', 'env-mismatch', 'unknown-database'),
+  }).map(({ path: p, line, character, rule }) => ({
+    rule, path: p, severity: 'warning', message: '', data: {},
+    range: { start: { line, character }, end: { line, character: character + 1 } },
+  }) as unknown as Finding);
+  fc.assert(fc.property(fc.array(finding), fc.array(finding), (a, b) => {
+    a.sort(compareFindings);
+    b.sort(compareFindings);
+    const merged = mergeSorted(a, b);
+    const sorted = [...a, ...b].sort(compareFindings);
+    assert.equal(merged.length, sorted.length);
+    merged.forEach((f, i) => assert.equal(f, sorted[i], `item ${i}`)); // the same objects, in the same order
+  }), { numRuns: 300 });
 });

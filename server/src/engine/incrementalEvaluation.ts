@@ -27,6 +27,7 @@ export class IncrementalEvaluator {
   private resolver = new DatabaseResolver(undefined);
   private allowsHardcoded: (path: string) => boolean = () => false;
   private readonly files = new Map<string, FileEntry>();
+  private order: string[] = [];
 
   evaluate(input: EvaluationInput): Evaluation {
     if (input.config !== this.config || this.files.size === 0) {
@@ -36,15 +37,17 @@ export class IncrementalEvaluator {
       this.allowsHardcoded = globMatcher(input.config?.allowHardcoded ?? []);
       this.files.clear();
     }
-    for (const p of this.files.keys()) if (!input.analyses.has(p)) this.files.delete(p);
+    const order = this.pathsInOrder(input.analyses);
     const references: DbReference[] = [];
     const tables: Evaluation['tables'] = [];
-    const findings: Finding[] = [];
-    for (const p of [...input.analyses.keys()].sort()) {
+    // Each file's findings are sorted, and files come in path order: so are these, together.
+    const perFile: Finding[] = [];
+    // Loops, not push(...xs): a file can hold more tables than a call takes arguments.
+    for (const p of order) {
       const entry = this.entry(p, input.analyses.get(p)!, input.isGitIgnored(p));
-      references.push(...entry.references);
-      tables.push(...entry.analysis.tables);
-      findings.push(...entry.findings);
+      for (const r of entry.references) references.push(r);
+      for (const t of entry.analysis.tables) tables.push(t);
+      for (const f of entry.findings) perFile.push(f);
     }
     const crossFile = runRules({
       config: input.config,
@@ -55,8 +58,14 @@ export class IncrementalEvaluator {
       isGitIgnored: input.isGitIgnored,
       allowsHardcoded: this.allowsHardcoded,
     }, CROSS_FILE_RULES);
-    findings.push(...crossFile);
-    return { references, tables, findings: findings.sort(compareFindings), databases: summarize(references, input.config, this.resolver) };
+    return { references, tables, findings: mergeSorted(perFile, crossFile), databases: summarize(references, input.config, this.resolver) };
+  }
+
+  /** The files' paths, sorted; sorted again only when the set of files changed. */
+  private pathsInOrder(analyses: ReadonlyMap<string, FileAnalysis>): string[] {
+    for (const p of this.files.keys()) if (!analyses.has(p)) this.files.delete(p);
+    if (analyses.size !== this.order.length || this.order.some((p) => !analyses.has(p))) this.order = [...analyses.keys()].sort();
+    return this.order;
   }
 
   private entry(path: string, analysis: FileAnalysis, gitIgnored: boolean): FileEntry {
@@ -76,4 +85,19 @@ export class IncrementalEvaluator {
     this.files.set(path, entry);
     return entry;
   }
+}
+
+/**
+ * Two lists sorted by compareFindings, merged: what `[...a, ...b].sort(compareFindings)` gives
+ * (a stable sort keeps `a`'s finding first on a tie), in one pass.
+ */
+export function mergeSorted(a: readonly Finding[], b: readonly Finding[]): Finding[] {
+  if (b.length === 0) return [...a];
+  const out: Finding[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareFindings(b[j], a[i]) < 0 ? b[j++] : a[i++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }

@@ -85,7 +85,7 @@ export function registerFixAllInWorkspace(connection: Connection, deps: FixAllWo
         const database = params?.database;
         const only = database === undefined ? undefined : (f: Finding) => resolver.databaseOfFinding(f) === database;
         const result = fixWorkspace(
-          { analyses: state.analyses(), files: state.walkedFiles(), findings: evaluation.findings, rulesFile: state.rulesFile },
+          { analyses: new Map(state.analyses()), files: state.walkedFiles(), findings: evaluation.findings, rulesFile: state.rulesFile },
           { read: (rel) => currentText(state, deps.documents, rel), ...(only ? { only } : {}) },
         );
         const edit = annotatedWorkspaceEdit(state.root, result.edits, (uri) => deps.documents.get(uri)?.version ?? null);
