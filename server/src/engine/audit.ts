@@ -86,13 +86,36 @@ export function evaluate(input: EvaluationInput): Evaluation {
   return { references, tables, findings, databases: summarize(references, input.config, resolver) };
 }
 
-/** References and files per database, declared ones listed even when nothing uses them. */
-export function summarize(references: readonly DbReference[], config: RulesConfig | undefined, resolver: DatabaseResolver): DatabaseSummary[] {
-  const byName = new Map<string, { summary: DatabaseSummary; files: Set<string>; engines: Map<Engine, number> }>();
+/** One file's share of the database summaries: per database name, in order of first appearance. */
+export type SummaryPart = Map<string, { role: DatabaseRole; absorbedInto?: string; references: number; engines: Map<Engine, number> }>;
+
+/** What one file's references (all of one path) add to the summaries. */
+export function summaryPart(references: readonly DbReference[], resolver: DatabaseResolver): SummaryPart {
+  const part: SummaryPart = new Map();
+  for (const ref of references) {
+    const res = resolver.resolve(ref);
+    if (!res) continue;
+    let e = part.get(res.name);
+    if (!e) {
+      e = { role: res.role, ...(res.role === 'legacy' && res.spec ? { absorbedInto: res.spec.name } : {}), references: 0, engines: new Map() };
+      part.set(res.name, e);
+    }
+    e.references++;
+    if (ref.engine !== 'unknown' && isLiteral(ref)) e.engines.set(ref.engine, (e.engines.get(ref.engine) ?? 0) + 1);
+  }
+  return part;
+}
+
+/**
+ * References and files per database, declared ones listed even when nothing uses them, from
+ * the files' parts in path order (the editor keeps each file's part between edits).
+ */
+export function combineSummaries(parts: Iterable<SummaryPart>, config: RulesConfig | undefined): DatabaseSummary[] {
+  const byName = new Map<string, { summary: DatabaseSummary; engines: Map<Engine, number> }>();
   const entry = (name: string, role: DatabaseRole, engine: Engine | undefined, absorbedInto?: string) => {
     let e = byName.get(name);
     if (!e) {
-      e = { summary: { name, engine: engine ?? 'unknown', references: 0, files: 0, role, ...(absorbedInto ? { absorbedInto } : {}) }, files: new Set(), engines: new Map() };
+      e = { summary: { name, engine: engine ?? 'unknown', references: 0, files: 0, role, ...(absorbedInto ? { absorbedInto } : {}) }, engines: new Map() };
       byName.set(name, e);
     }
     return e;
@@ -101,20 +124,31 @@ export function summarize(references: readonly DbReference[], config: RulesConfi
     entry(spec.name, spec.role, spec.engine);
     for (const a of spec.absorbs) entry(a, 'legacy', spec.engine, spec.name); // merged into it, so of its engine
   }
-  for (const ref of references) {
-    const res = resolver.resolve(ref);
-    if (!res) continue;
-    const e = entry(res.name, res.role, undefined, res.role === 'legacy' ? res.spec?.name : undefined);
-    e.summary.references++;
-    e.files.add(ref.path);
-    if (ref.engine !== 'unknown' && isLiteral(ref)) e.engines.set(ref.engine, (e.engines.get(ref.engine) ?? 0) + 1);
+  for (const part of parts) {
+    for (const [name, p] of part) {
+      const e = entry(name, p.role, undefined, p.absorbedInto);
+      e.summary.references += p.references;
+      e.summary.files++;
+      for (const [engine, n] of p.engines) e.engines.set(engine, (e.engines.get(engine) ?? 0) + n);
+    }
   }
   return [...byName.values()]
-    .map(({ summary, files, engines }) => {
+    .map(({ summary, engines }) => {
       const seen = [...engines.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-      return { ...summary, files: files.size, engine: summary.engine !== 'unknown' ? summary.engine : seen ?? 'unknown' };
+      return { ...summary, engine: summary.engine !== 'unknown' ? summary.engine : seen ?? 'unknown' };
     })
     .sort((a, b) => b.references - a.references || (a.name < b.name ? -1 : 1));
+}
+
+/** The summaries of references in any order: grouped by file, files in order of first appearance. */
+export function summarize(references: readonly DbReference[], config: RulesConfig | undefined, resolver: DatabaseResolver): DatabaseSummary[] {
+  const byPath = new Map<string, DbReference[]>();
+  for (const ref of references) {
+    const list = byPath.get(ref.path);
+    if (list) list.push(ref);
+    else byPath.set(ref.path, [ref]);
+  }
+  return combineSummaries([...byPath.values()].map((refs) => summaryPart(refs, resolver)), config);
 }
 
 /**

@@ -8,7 +8,7 @@
 import { compareFindings, RULES, runRules } from './rules';
 import { globMatcher } from './rules/context';
 import { DatabaseResolver } from './databases';
-import { databaseReferences, linkDefinitions, summarize, type Evaluation, type EvaluationInput } from './audit';
+import { combineSummaries, databaseReferences, linkDefinitions, summaryPart, type Evaluation, type EvaluationInput, type SummaryPart } from './audit';
 import type { RulesConfig } from './config/rulesFile';
 import type { DbReference, FileAnalysis, Finding } from './types';
 
@@ -20,6 +20,8 @@ interface FileEntry {
   gitIgnored: boolean;
   references: DbReference[];
   findings: Finding[];
+  /** This file's share of the database summaries. */
+  summary: SummaryPart;
 }
 
 export class IncrementalEvaluator {
@@ -42,12 +44,17 @@ export class IncrementalEvaluator {
     const tables: Evaluation['tables'] = [];
     // Each file's findings are sorted, and files come in path order: so are these, together.
     const perFile: Finding[] = [];
+    const parts: SummaryPart[] = [];
     // Loops, not push(...xs): a file can hold more tables than a call takes arguments.
     for (const p of order) {
-      const entry = this.entry(p, input.analyses.get(p)!, input.isGitIgnored(p));
+      const analysis = input.analyses.get(p)!;
+      // Most files: no references, no tables, so no findings whatever the rules (and no lookups).
+      if (analysis.references.length === 0 && analysis.tables.length === 0) continue;
+      const entry = this.entry(p, analysis, input.isGitIgnored(p));
       for (const r of entry.references) references.push(r);
       for (const t of entry.analysis.tables) tables.push(t);
       for (const f of entry.findings) perFile.push(f);
+      if (entry.summary.size > 0) parts.push(entry.summary);
     }
     const crossFile = runRules({
       config: input.config,
@@ -58,7 +65,7 @@ export class IncrementalEvaluator {
       isGitIgnored: input.isGitIgnored,
       allowsHardcoded: this.allowsHardcoded,
     }, CROSS_FILE_RULES);
-    return { references, tables, findings: mergeSorted(perFile, crossFile), databases: summarize(references, input.config, this.resolver) };
+    return { references, tables, findings: mergeSorted(perFile, crossFile), databases: combineSummaries(parts, input.config) };
   }
 
   /** The files' paths, sorted; sorted again only when the set of files changed. */
@@ -81,7 +88,7 @@ export class IncrementalEvaluator {
       isGitIgnored: () => gitIgnored,
       allowsHardcoded: this.allowsHardcoded,
     }, PER_FILE_RULES);
-    const entry = { analysis, gitIgnored, references, findings };
+    const entry = { analysis, gitIgnored, references, findings, summary: summaryPart(references, this.resolver) };
     this.files.set(path, entry);
     return entry;
   }
