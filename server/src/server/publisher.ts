@@ -19,14 +19,16 @@ export class DiagnosticsPublisher {
   /** The JSON of what was last sent, by URI, so emptied files get cleared and repeats are not sent. */
   private readonly sent = new Map<string, string>();
   private readonly sentFindings = new Map<string, readonly Finding[]>();
-  private readonly uris = new Map<string, string>();
+  /** URIs by folder, then path: built once per file, not per publish (no key string per lookup either). */
+  private readonly uris = new Map<string, Map<string, string>>();
 
   constructor(private readonly connection: Connection) {}
 
   uriOf(root: string, rel: string): string {
-    const key = `${root}\0${rel}`;
-    let uri = this.uris.get(key);
-    if (uri === undefined) this.uris.set(key, (uri = uriOf(root, rel)));
+    let folder = this.uris.get(root);
+    if (!folder) this.uris.set(root, (folder = new Map()));
+    let uri = folder.get(rel);
+    if (uri === undefined) folder.set(rel, (uri = uriOf(root, rel)));
     return uri;
   }
 
