@@ -2,6 +2,7 @@
 // workspace argument. One file per command under `commands/`, registered in `main.ts`.
 
 import { promises as fs } from 'node:fs';
+import type { AuditOptions } from '../engine/audit';
 import * as path from 'node:path';
 
 export const EXIT_OK = 0;
@@ -44,6 +45,23 @@ export function parseJobs(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--jobs takes a whole number from 1 to 64`);
   return n;
+}
+
+/** The parseArgs options of every command that audits the workspace. */
+export const AUDIT_OPTIONS = {
+  config: { type: 'string' },
+  'max-file-size': { type: 'string' },
+  jobs: { type: 'string' },
+} as const;
+
+/**
+ * PATH, `--config`, `--max-file-size` and `--jobs` as auditWorkspace options, each checked
+ * (a bad one is a usage error) the same way in every command.
+ */
+export async function auditOptionsOf(values: { config?: string; 'max-file-size'?: string; jobs?: string }, pathArg: string | undefined): Promise<AuditOptions> {
+  const maxFileSize = parseMaxFileSize(values['max-file-size']);
+  const root = await workspaceRoot(pathArg);
+  return { root, configPath: values.config, maxFileSize, jobs: parseJobs(values.jobs) };
 }
 
 /** The usage line of `--jobs`, the same in every command that scans. */

@@ -10,7 +10,7 @@ import { auditWorkspace } from '../../engine/audit';
 import { fixWorkspace } from '../../engine/fixes/workspace';
 import { RULES } from '../../engine/rules';
 import type { RuleId } from '../../engine/types';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, parseMaxFileSize, parseJobs, JOBS_USAGE, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit fix [PATH] [options]
@@ -60,11 +60,9 @@ export const fixCommand: Command = {
       args,
       allowPositionals: true,
       options: {
+        ...AUDIT_OPTIONS,
         rule: { type: 'string', multiple: true },
         'dry-run': { type: 'boolean' },
-        config: { type: 'string' },
-        'max-file-size': { type: 'string' },
-        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -72,10 +70,10 @@ export const fixCommand: Command = {
     checkOnePath('fix', positionals);
     const known = RULES.map((r) => r.id as string);
     for (const r of values.rule ?? []) if (!known.includes(r)) throw new UsageError(`unknown rule '${r}' (expected ${known.join(', ')})`);
-    const maxFileSize = parseMaxFileSize(values['max-file-size']);
-    const root = await workspaceRoot(positionals[0]);
+    const options = await auditOptionsOf(values, positionals[0]);
+    const root = options.root;
 
-    const audit = await auditWorkspace({ root, configPath: values.config, maxFileSize, jobs: parseJobs(values.jobs) });
+    const audit = await auditWorkspace(options);
     if (reportRulesFileErrors(audit, io)) return EXIT_USAGE;
     const boms = new Set<string>();
     const read = (rel: string) => {

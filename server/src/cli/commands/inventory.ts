@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { auditWorkspace } from '../../engine/audit';
 import { inventoryOfAudit } from '../../engine/inventory';
 import { inventoryMarkdown } from '../../engine/reports/inventoryMarkdown';
-import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, parseJobs, JOBS_USAGE, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
+import { EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit inventory [PATH] [options]
@@ -26,13 +26,11 @@ export const inventoryCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { config: { type: 'string' }, 'max-file-size': { type: 'string' }, jobs: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { ...AUDIT_OPTIONS, help: { type: 'boolean', short: 'h' } },
     });
     if (values.help) return printUsage(USAGE, io);
     checkOnePath('inventory', positionals);
-    const maxFileSize = parseMaxFileSize(values['max-file-size']);
-    const root = await workspaceRoot(positionals[0]);
-    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize, jobs: parseJobs(values.jobs) });
+    const result = await auditWorkspace(await auditOptionsOf(values, positionals[0]));
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     io.stdout.write(inventoryMarkdown(await inventoryOfAudit(result)));
     return EXIT_OK;

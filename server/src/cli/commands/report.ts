@@ -10,7 +10,7 @@ import { inventoryOfAudit } from '../../engine/inventory';
 import { renderReport } from '../../engine/reports';
 import { htmlReport } from '../../engine/reports/html';
 import { workspaceMarkdownReport } from '../../engine/reports/inventoryMarkdown';
-import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, parseJobs, JOBS_USAGE, workspaceRoot, type Command, printUsage, checkOnePath, formatOf } from '../command';
+import { EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath, formatOf } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 export const WORKSPACE_REPORT_FORMATS = ['markdown', 'html', 'json', 'sarif'] as const;
@@ -38,21 +38,18 @@ export const reportCommand: Command = {
       args,
       allowPositionals: true,
       options: {
-        config: { type: 'string' },
+        ...AUDIT_OPTIONS,
         format: { type: 'string', default: 'markdown' },
         output: { type: 'string' },
-        'max-file-size': { type: 'string' },
-        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help) return printUsage(USAGE, io);
     checkOnePath('report', positionals);
     const format = formatOf(values.format, WORKSPACE_REPORT_FORMATS);
-    const maxFileSize = parseMaxFileSize(values['max-file-size']);
-    const root = await workspaceRoot(positionals[0]);
+    const options = await auditOptionsOf(values, positionals[0]);
 
-    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize, jobs: parseJobs(values.jobs) });
+    const result = await auditWorkspace(options);
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     let report: string;
     if (format === 'html' || format === 'markdown') {

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { auditWorkspace, type AuditResult } from '../../engine/audit';
 import { loadAnalysisCache, saveAnalysisCache } from '../../engine/analysisStore';
 import { REPORT_FORMATS, renderReport } from '../../engine/reports';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseMaxFileSize, parseJobs, JOBS_USAGE, workspaceRoot, type CliIo, type Command, printUsage, checkOnePath, formatOf } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type CliIo, type Command, printUsage, checkOnePath, formatOf } from '../command';
 
 const USAGE = `Usage: db-audit scan [PATH] [options]
 
@@ -45,11 +45,9 @@ export const scanCommand: Command = {
       args,
       allowPositionals: true,
       options: {
-        config: { type: 'string' },
+        ...AUDIT_OPTIONS,
         format: { type: 'string', default: 'text' },
         output: { type: 'string' },
-        'max-file-size': { type: 'string' },
-        jobs: { type: 'string' },
         cache: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,11 +55,10 @@ export const scanCommand: Command = {
     if (values.help) return printUsage(USAGE, io);
     checkOnePath('scan', positionals);
     const format = formatOf(values.format, REPORT_FORMATS);
-    const maxFileSize = parseMaxFileSize(values['max-file-size']);
-    const root = await workspaceRoot(positionals[0]);
+    const options = await auditOptionsOf(values, positionals[0]);
 
     const cache = values.cache ? await loadAnalysisCache(values.cache) : undefined;
-    const result = await auditWorkspace({ root, configPath: values.config, maxFileSize, cache, jobs: parseJobs(values.jobs) });
+    const result = await auditWorkspace({ ...options, cache });
     if (values.cache && cache) await saveAnalysisCache(values.cache, cache);
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     const colour = format === 'text' && !values.output && io.stdout.isTTY === true && !process.env.NO_COLOR;
