@@ -14,6 +14,7 @@ import { globMatcher, isLiteral } from './rules/context';
 import { runRules } from './rules';
 import { loadGrammars } from './treeSitter';
 import { analysisKey } from './analysisKey';
+import { timeSlicer } from './timeSlice';
 import type { DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
 import { readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
 import { scanInWorkers, workerScript } from './scanPool';
@@ -320,12 +321,9 @@ export function workerCount(sources: readonly WalkedFile[], options: Pick<AuditO
   return options.offload && isLarge(sources) ? 1 : 0;
 }
 
-/** How long the in-process scan works before letting other events (an editor's requests) run. */
-const SLICE_MS = 10;
-
 /**
  * The in-process scan, for small trees: blocking reads are faster than a promise per file
- * there, and the loop yields every SLICE_MS so a language server still answers meanwhile.
+ * there, and the loop works in time slices so a language server still answers meanwhile.
  */
 async function analyzeHere(
   sources: readonly WalkedFile[],
@@ -334,12 +332,9 @@ async function analyzeHere(
   onFile: (rel: string, analysis: FileAnalysis | undefined) => void,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  let sliceStart = performance.now();
+  const pause = timeSlicer();
   for (const f of sources) {
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await pause();
     signal?.throwIfAborted();
     const text = readSourceTextSync(f.absPath);
     onFile(f.path, text === undefined ? undefined : cache.analyze(f.path, text, filter));

@@ -35,3 +35,13 @@ export function isDatabaseEnvVar(name: string, declared?: ReadonlySet<string>): 
   // "DSN" alone is too generic (SENTRY_DSN): it needs another database token.
   return tokens.some((t, i) => DATABASE_TOKENS.has(t) && !(t === 'DSN' && i === tokens.length - 1));
 }
+
+/**
+ * A word (lower case, `_` counting as a separator) holding a database token or a libpq
+ * variable: where a database variable's name may stand in a text, to be checked with
+ * isDatabaseEnvVar once expanded to the whole word (prefilter.ts).
+ */
+export const DATABASE_WORD = new RegExp(
+  String.raw`(?<![a-z0-9])(?:${[...DATABASE_TOKENS, ...LIBPQ_VARS].map((t) => t.toLowerCase()).sort((a, b) => b.length - a.length).join('|')})(?![a-z0-9])`,
+  'g',
+);

@@ -26,7 +26,7 @@
 // a database variable's name. SQL, Prisma and Markdown are always analyzed.
 
 import type { FileType } from './detectors';
-import { isDatabaseEnvVar } from './envVars';
+import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { LITERAL_TRIGGERS } from './literals';
 
 // The tests run on the lower-cased text: one case-sensitive alternation of the literals is many
@@ -67,12 +67,6 @@ const ENV = 'env';
 /** Escapes that decode to a letter or digit: the literal test cannot see through them. */
 const SPELLING_ESCAPE = /\\(?:[xuUN0-7])/;
 
-/**
- * Words holding a database token (envVars.ts DATABASE_TOKENS) or a libpq variable, `_` counting
- * as a separator: the candidates for a database variable's name, checked one by one.
- */
-const DATABASE_WORD = /(?<![a-z0-9])(?:database|db|sqlite3?|postgres(?:ql)?|pg\w*|psql|mysql|mariadb|mongo(?:db)?|redis|neo4j|mssql|sqlserver|oracle|sqlalchemy|dsn)(?![a-z0-9])/g;
-
 function triggered(lower: string, t: Triggers): boolean {
   return t.literals.test(lower) || t.pattern.test(lower);
 }
@@ -86,15 +80,19 @@ export interface ScanFilter {
 /** Whether to parse a file: `env-only` means its only trigger is env access to variables that do not matter. */
 export type Verdict = 'analyze' | 'skip' | 'env-only';
 
-/** `\` + newline (a line continuation) and other backslashes dropped; `"a" "b"` joined. */
-function decodedApproximation(text: string): string {
-  return text.replace(/\\\r?\n/g, '').replace(/\\/g, '').replace(/["'][ \t\r\n]*[rRbBuUfF]{0,3}["']/g, '');
+/** Two string literals side by side (`"a" "b"`, `'a' f'b'`), in lower-cased text. */
+const ADJACENT_STRINGS = /["'][ \t\r\n]*[rbuf]{0,3}["']/;
+const ALL_ADJACENT_STRINGS = new RegExp(ADJACENT_STRINGS.source, 'g');
+
+/** Of lower-cased text: `\` + newline (a line continuation) and other backslashes dropped; `"a" "b"` joined. */
+function decodedApproximation(lower: string): string {
+  return lower.replace(/\\\r?\n/g, '').replace(/\\/g, '').replace(ALL_ADJACENT_STRINGS, '');
 }
 
-/** The lower-cased file and, when decoding can matter, its decoded approximation: made on first use. */
+/** The lower-cased file and, when decoding can change what it spells, its decoded approximation: made on first use. */
 function textsToTest(lower: string): () => string[] {
   let texts: string[] | undefined;
-  return () => (texts ??= lower.includes('\\') || /["'][ \t\r\n]*[rbuf]{0,3}["']/.test(lower) ? [lower, decodedApproximation(lower)] : [lower]);
+  return () => (texts ??= lower.includes('\\') || ADJACENT_STRINGS.test(lower) ? [lower, decodedApproximation(lower)] : [lower]);
 }
 
 /** Whether a word of `lower` (lower-cased text) is the name of a database variable (by its shape) or of a declared one. */
@@ -122,7 +120,7 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   const lower = text.toLowerCase();
   if (triggered(lower, triggers)) return 'analyze'; // most candidates: no decoding needed
   const texts = textsToTest(lower);
-  if (texts().some((t) => triggered(t, triggers))) return 'analyze';
+  if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
   if (code && !texts().some((t) => t.includes(ENV))) return 'skip';
   if (!filter) return 'analyze';

@@ -1,7 +1,7 @@
-// The workspace scan in worker threads, one per core: the main thread only hands out batches
-// of paths and collects analyses, so a language server stays free to answer the editor while
-// a scan runs, and a CLI scan uses every core. Small trees are analyzed in-process (starting a
-// worker costs more than it saves there); see auditWorkspace.
+// The workspace scan in worker threads: the main thread only hands out batches of paths and
+// collects analyses, so a language server stays free to answer the editor while a scan runs,
+// and a CLI scan on more than two cores uses them. How many, and when a tree is analyzed
+// in-process instead, is auditWorkspace's choice (workerCount).
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';

@@ -8,6 +8,7 @@ import { promises as fs, readdirSync, readFileSync, statSync, type Dirent } from
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globMatcher } from './rules/context';
+import { timeSlicer } from './timeSlice';
 import { isSqliteFileName } from './literals';
 import { fileTypeOf } from './detectors';
 
@@ -62,9 +63,6 @@ function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean):
   return ignored;
 }
 
-/** How long the walk works before letting other events (an editor's requests) run. */
-const WALK_SLICE_MS = 10;
-
 /**
  * Lists the files of the workspace the audit looks at, sorted by path. The file system is
  * read with blocking calls (a promise per stat cost the walk four times as long: thread-pool
@@ -75,13 +73,10 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]>
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const userIgnored = globMatcher(options.ignoreGlobs ?? []);
   const out: WalkedFile[] = [];
-  let sliceStart = performance.now();
+  const pause = timeSlicer();
 
   async function visit(relDir: string, layers: IgnoreLayer[], dirIgnored: boolean): Promise<void> {
-    if (performance.now() - sliceStart > WALK_SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await pause();
     const absDir = path.join(root, relDir);
     let entries: Dirent[];
     try {
@@ -139,7 +134,7 @@ export async function readSourceText(absPath: string): Promise<string | undefine
   return sourceText(buf);
 }
 
-/** readSourceText for a scan worker, where a blocking read costs no one else anything. */
+/** readSourceText, blocking: for a scan worker, and for a small tree's in-process scan (a promise per file costs more there). */
 export function readSourceTextSync(absPath: string): string | undefined {
   let buf: Buffer;
   try {

@@ -72,13 +72,19 @@ export function detectorFor(type: FileType): Detector {
   return DETECTORS[type];
 }
 
-/** The analysis of a file the prefilter rules out: nothing (shared, never to be mutated). */
-export const NOTHING: FileAnalysis = Object.freeze({ references: Object.freeze([]) as unknown as FileAnalysis['references'], tables: Object.freeze([]) as unknown as FileAnalysis['tables'] });
+/** An empty analysis, frozen: shared by every file it stands for, so never to be mutated. */
+function frozenEmpty(): FileAnalysis {
+  return Object.freeze({ references: Object.freeze([]) as unknown as FileAnalysis['references'], tables: Object.freeze([]) as unknown as FileAnalysis['tables'] });
+}
+
+/** The analysis of a file the prefilter rules out: nothing. */
+export const NOTHING = frozenEmpty();
 /**
  * The analysis of a file whose only env accesses name no database variable (under a scan
  * filter): nothing, until the rules file declares a name it holds (WorkspaceState re-checks).
+ * A distinct object from NOTHING: identity tells the two apart.
  */
-export const ENV_ONLY: FileAnalysis = Object.freeze({ references: Object.freeze([]) as unknown as FileAnalysis['references'], tables: Object.freeze([]) as unknown as FileAnalysis['tables'] });
+export const ENV_ONLY = frozenEmpty();
 
 /**
  * What a file yields without parsing, when the prefilter rules it out (NOTHING, ENV_ONLY);
