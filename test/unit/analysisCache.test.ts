@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnalysisCache } from '../../server/src/engine/audit';
+import { fileTypeOf, lacksParse } from '../../server/src/engine/detectors';
+import { loadGrammars } from '../../server/src/engine/treeSitter';
 
 const version = (n: number) => `import sqlite3\nconn = sqlite3.connect("/app/data/auth.db")  # edit ${n}\n`;
 
@@ -23,4 +25,44 @@ test('a path keeps the analyses of its two latest texts; older versions are drop
   assert.equal(cache.analyze('svc/a.py', version(48)) !== undefined, true);
   assert.equal(cache.analyze('svc/a.py', version(49)), latest, 'the latest two stay cached');
   assert.deepEqual(cache.used().map(([, a]) => a !== undefined), [true, true, true], 'used() lists only what is held');
+});
+
+// An editor's document: its detector keeps the parse, so that the first edit of a big file
+// updates it instead of parsing the whole file again (parseCache.ts).
+const editorCases = [
+  { path: 'svc/open_doc.py', text: version(7) },
+  { path: 'web/open_doc.ts', text: `import Database from 'better-sqlite3';\nconst db = new Database('/app/data/auth.db');\n` },
+];
+
+for (const { path, text } of editorCases) {
+  test(`keepParse: ${path} opened with the text the scan cached gets its parse kept, with the same analysis`, async () => {
+    await loadGrammars();
+    const cache = new AnalysisCache();
+    const scanned = cache.analyze(path, text); // the scan: once, nothing kept
+    assert.equal(scanned.references[0].target, 'auth.db');
+    assert.equal(cache.analyze(path, text, undefined, true), scanned, 'the open is a cache hit');
+    assert.equal(lacksParse(fileTypeOf(path)!, path), true, 'a hit runs no detector');
+    cache.keepParse(path, text);
+    assert.equal(lacksParse(fileTypeOf(path)!, path), false);
+    assert.deepEqual(cache.analyze(path, text), scanned);
+  });
+
+  test(`analyze with editing: ${path}'s detector keeps the parse of a text not cached yet`, async () => {
+    await loadGrammars();
+    const cache = new AnalysisCache();
+    const edited = path.replace('open_doc', 'edited_doc');
+    cache.analyze(edited, text, undefined, true);
+    assert.equal(lacksParse(fileTypeOf(edited)!, edited), false);
+  });
+}
+
+test('keepParse: types without an incremental detector, and files the prefilter rules out, run no detector', async () => {
+  await loadGrammars();
+  const cache = new AnalysisCache();
+  cache.keepParse('svc/plain.py', 'print("hello")\n');
+  assert.equal(lacksParse('python', 'svc/plain.py'), true, 'ruled out: nothing to parse');
+  assert.equal(cache.size, 0);
+  cache.keepParse('deploy/compose.yml', 'services:\n  db:\n    image: postgres\n');
+  assert.equal(lacksParse('yaml', 'deploy/compose.yml'), false, 'yaml keeps no parse');
+  assert.equal(cache.size, 0);
 });

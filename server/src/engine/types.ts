@@ -84,6 +84,11 @@ export interface SourceFile {
   /** Workspace-relative path, POSIX separators. */
   path: string;
   text: string;
+  /**
+   * The text of a document open in an editor: detectors that parse incrementally keep its parse
+   * from this analysis on, so the first edit re-parses only what changed.
+   */
+  editing?: boolean;
 }
 
 /** What a detector reports for one file. Pure function of (path, text). */

@@ -251,6 +251,8 @@ export function startServer({ connection }: ServerOptions): void {
       await at.state.setDocument(at.rel, e.document.getText());
       if (at.state.scanned) publishAll(started);
     });
+    // After the open's diagnostics are out: the first edit then updates this parse.
+    void serialize('keep parse', async () => at.state.keepParse(at.rel));
   });
   documents.onDidChangeContent((e) => documentChanged(e.document));
   documents.onDidClose((e) => {

@@ -104,7 +104,7 @@ export class WorkspaceState {
     if (!this.stale) return;
     this.stale = false;
     for (const [rel, analysis] of this.open) {
-      if (analysis === ENV_ONLY) this.setOpen(rel, this.cache.analyze(rel, this.openTexts.get(rel)!, this.filter));
+      if (analysis === ENV_ONLY) this.setOpen(rel, this.cache.analyze(rel, this.openTexts.get(rel)!, this.filter, true));
     }
     for (const [rel, analysis] of this.disk) {
       if (analysis !== ENV_ONLY) continue;
@@ -141,7 +141,13 @@ export class WorkspaceState {
     }
     if (!fileTypeOf(rel)) return;
     this.openTexts.set(rel, text);
-    this.setOpen(rel, this.cache.analyze(rel, text, this.filter));
+    this.setOpen(rel, this.cache.analyze(rel, text, this.filter, true));
+  }
+
+  /** Lets the detector of an open document keep its parse for the next edit (AnalysisCache.keepParse). */
+  keepParse(rel: string): void {
+    const text = this.openTexts.get(rel);
+    if (text !== undefined) this.cache.keepParse(rel, text, this.filter);
   }
 
   /** A file changed, appeared or vanished on disk. */

@@ -2,8 +2,8 @@
 // function of (path, text), so results can be cached by content.
 
 import type { Detector, FileAnalysis, SourceFile } from '../types';
-import { detectPython } from './python';
-import { detectJavaScriptLazily } from './lazyJavaScript';
+import { detectPython, holdsPythonParse } from './python';
+import { detectJavaScriptLazily, holdsJavaScriptParseLazily } from './lazyJavaScript';
 import { detectYaml } from './yaml';
 import { detectDotenv } from './dotenv';
 import { detectDockerfile } from './dockerfile';
@@ -70,6 +70,21 @@ const DETECTORS: Record<FileType, Detector> = {
 
 export function detectorFor(type: FileType): Detector {
   return DETECTORS[type];
+}
+
+/**
+ * For the types whose detectors keep an editor document's parse and update it on the next
+ * analysis (parseCache.ts): whether they hold the parse of a path.
+ */
+const PARSE_HOLDERS: Partial<Record<FileType, (path: string) => boolean>> = {
+  python: holdsPythonParse,
+  javascript: holdsJavaScriptParseLazily,
+};
+
+/** Whether the detector of `type` parses incrementally and holds no parse of `path` yet. */
+export function lacksParse(type: FileType, path: string): boolean {
+  const holds = PARSE_HOLDERS[type];
+  return holds !== undefined && !holds(path);
 }
 
 /** An empty analysis, frozen: shared by every file it stands for, so never to be mutated. */

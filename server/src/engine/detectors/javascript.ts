@@ -21,8 +21,8 @@ export const detectJavaScript: Detector = (file) => {
   const c = new ReferenceCollector(file);
   // The previous source file is consumed either way: an update reuses (and moves) its nodes.
   const previous = parses.take(file.path);
-  // A path analyzed again (an editor's document) keeps its source file and records its statements.
-  const again = parses.seenBefore(file.path) || previous !== undefined;
+  // An editor's document, or a path analyzed again, keeps its source file and records its statements.
+  const again = parses.seenBefore(file.path) || file.editing === true || previous !== undefined;
   try {
     const sf = reparse(file.path, file.text, previous);
     const memo = new JsAnalysis(c, sf, file.path, again ? (previous?.memo ?? null) : undefined).run();
@@ -58,6 +58,11 @@ const parses = new ParseCache<JsParse>({
   size: (p) => p.text.length,
   dispose: () => {}, // garbage-collected
 });
+
+/** Whether the source file of `path` is kept for its next analysis (an editor's document). */
+export function holdsJavaScriptParse(path: string): boolean {
+  return parses.has(path);
+}
 
 /**
  * The source file of `text`: the previous one of the same path updated by the one changed range

@@ -4,10 +4,15 @@
 
 import type { Detector } from '../types';
 
-let detector: Detector | undefined;
+let loaded: typeof import('./javascript') | undefined;
 
 export const detectJavaScriptLazily: Detector = (file) => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  detector ??= (require('./javascript') as typeof import('./javascript')).detectJavaScript;
-  return detector(file);
+  loaded ??= require('./javascript') as typeof import('./javascript');
+  return loaded.detectJavaScript(file);
 };
+
+/** Whether the JS/TS detector keeps the parse of `path`: never before it is loaded. */
+export function holdsJavaScriptParseLazily(path: string): boolean {
+  return loaded?.holdsJavaScriptParse(path) ?? false;
+}

@@ -30,8 +30,8 @@ export const detectPython: Detector = (file) => {
     return c.result();
   }
   const previous = parses.take(file.path);
-  // A path analyzed again (an editor's document) keeps its tree and records its statements.
-  const again = parses.seenBefore(file.path) || previous !== undefined;
+  // An editor's document, or a path analyzed again, keeps its tree and records its statements.
+  const again = parses.seenBefore(file.path) || file.editing === true || previous !== undefined;
   let tree: Tree | null = null;
   let cached = false;
   try {
@@ -51,6 +51,11 @@ export const detectPython: Detector = (file) => {
   }
   return c.result();
 };
+
+/** Whether the parse of `path` is kept for its next analysis (an editor's document). */
+export function holdsPythonParse(path: string): boolean {
+  return parses.has(path);
+}
 
 function pythonParser(): Parser | undefined {
   try {
