@@ -1,7 +1,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadGrammars } from '../../../server/src/engine/treeSitter';
-import { analyzeShellText, detectShell } from '../../../server/src/engine/detectors/shell';
+import fc from 'fast-check';
+import { analyzeShellText, detectShell, mayHoldShellReference } from '../../../server/src/engine/detectors/shell';
 import { digest, ReferenceCollector } from '../../../server/src/engine/collector';
 import type { DbReference } from '../../../server/src/engine/types';
 import { summary } from '../../helpers/references';
@@ -133,4 +134,39 @@ test('GitHub ${{ }} expressions do not derail parsing; the value keeps them', ()
 test('a script that is only comments and text about databases yields nothing', () => {
   const text = '# auth.db, Thumbs.db and postgresql://a:b@c/d are mentioned here only\necho "done"\n';
   assert.deepEqual(detectShell({ path: 'n.sh', text }).references, []);
+});
+
+// The gate that spares bash a parse (mayHoldShellReference) must never hide a reference: a
+// script it rules out yields nothing even when parsed. Parsing is forced by a first line that is
+// a comment with `$` and `=` (comments are never looked at; bash starts the next line afresh),
+// so both sides are the real detector.
+test('mayHoldShellReference: a script it rules out yields nothing when parsed anyway', () => {
+  const fragment = fc.constantFrom(
+    'npm run build', 'echo', ' ', '\n', '\t', '"', "'", '\\', '`', '(', ')', '{', '}', '[', ']', ';', '|', '&', '<<EOF', 'EOF',
+    'psql', 'd', 'b', '.', 'db', 'sqlite', 'host', 'name', 'x', '-x', '-rx', 'export', 'declare', 'local', 'readonly', 'typeset',
+    'DATABASE_URL', 'PG', '=', '$', '${', ':-', '/', ':', '//', 'postgres', 'catalog', '#', 'cd app', 'cat <<', '$(', '<(',
+  );
+  let ruledOut = 0;
+  fc.assert(
+    fc.property(fc.array(fragment, { maxLength: 30 }), (parts) => {
+      const text = parts.join('');
+      const gated = detectShell({ path: 'run.sh', text });
+      if (mayHoldShellReference(text)) return;
+      ruledOut++;
+      assert.deepEqual(gated.references, []);
+      const parsed = detectShell({ path: 'run.sh', text: `# $ =\n${text}` });
+      assert.deepEqual(parsed.references, [], `parsed: ${JSON.stringify(text)}`);
+    }),
+    { numRuns: 3000 },
+  );
+  assert.ok(ruledOut > 100, `only ${ruledOut} scripts were ruled out: the property was barely tested`);
+});
+
+test('mayHoldShellReference: README commands are ruled out; definitions, reads and literals are not', () => {
+  assert.equal(mayHoldShellReference('npm install\nnpm run build\n'), false);
+  for (const text of ['X=1', 'export DATABASE_URL', 'declare -x PGHOST', 'echo $PGHOST', 'psql "postgres://h/db"', "sqlite3 'data/app.d'b", 'cp a.sqlite3 b']) {
+    assert.equal(mayHoldShellReference(text), true, text);
+  }
+  assert.deepEqual(summary(detectShell({ path: 'run.sh', text: 'declare -x PGHOST\n' }).references), [['env-define', 'PGHOST', '', 0, 11, 0, 17]]);
+  assert.deepEqual(summary(detectShell({ path: 'run.sh', text: "sqlite3 'data/app.d'b\n" }).references).map((r) => r[1]), ['app.db']);
 });

@@ -21,19 +21,22 @@ import { detectShell } from './shell';
 import { detectSql } from './sql';
 import { detectToml } from './toml';
 import { detectYaml } from './yaml';
+import { mayReferenceDatabase } from '../prefilter';
 
 interface FenceLanguage {
   detector: Detector;
+  /** Code types the prefilter can rule out (prefilter.ts). */
+  type?: 'python' | 'javascript';
   /** The synthetic file name the fence's code is analyzed as. */
   file: string;
 }
 
 const SHELL: FenceLanguage = { detector: detectShell, file: 'snippet.sh' };
+const PYTHON: FenceLanguage = { detector: detectPython, file: 'snippet.py', type: 'python' };
+const js = (file: string): FenceLanguage => ({ detector: detectJavaScript, file, type: 'javascript' });
 const LANGUAGES: Record<string, FenceLanguage> = {
-  python: { detector: detectPython, file: 'snippet.py' }, py: { detector: detectPython, file: 'snippet.py' },
-  js: { detector: detectJavaScript, file: 'snippet.js' }, javascript: { detector: detectJavaScript, file: 'snippet.js' },
-  jsx: { detector: detectJavaScript, file: 'snippet.jsx' }, ts: { detector: detectJavaScript, file: 'snippet.ts' },
-  typescript: { detector: detectJavaScript, file: 'snippet.ts' }, tsx: { detector: detectJavaScript, file: 'snippet.tsx' },
+  python: PYTHON, py: PYTHON,
+  js: js('snippet.js'), javascript: js('snippet.js'), jsx: js('snippet.jsx'), ts: js('snippet.ts'), typescript: js('snippet.ts'), tsx: js('snippet.tsx'),
   sh: SHELL, bash: SHELL, shell: SHELL, zsh: SHELL, console: SHELL,
   yaml: { detector: detectYaml, file: 'snippet.yml' }, yml: { detector: detectYaml, file: 'snippet.yml' },
   sql: { detector: detectSql, file: 'snippet.sql' },
@@ -148,7 +151,10 @@ class MarkdownAnalysis {
     }
     const code = fence.body.map((line) => this.text.slice(line.start, line.end));
     if (lang === 'console' || language === SHELL) this.prompts(code, fence.body, lang === 'console');
-    const analysis = language.detector({ path: language.file, text: code.join('\n') + '\n' });
+    const text = code.join('\n') + '\n';
+    // Python and JS/TS fences go through the prefilter too: most are examples without a database.
+    const analysis = language.type && !mayReferenceDatabase(language.type, text) ? undefined : language.detector({ path: language.file, text });
+    if (!analysis) return;
     const environment = `${this.path}:${fence.line + 1}`;
     for (const ref of analysis.references) this.moved.references.push(this.move(ref, fence, language.file, environment));
     for (const table of analysis.tables) this.moved.tables.push(this.move(table, fence, language.file, environment));

@@ -149,6 +149,7 @@ class ShellAnalysis {
  * Dockerfile RUN, a CI `run:` block): assignments are definitions in `environment`.
  */
 export function analyzeShellText(c: ReferenceCollector, text: string, offset: number, environment: string): void {
+  if (!mayHoldShellReference(text)) return;
   const tree = bashParser()?.parse(blankTemplateExpressions(text));
   if (!tree) {
     // No grammar (not loaded): still report what the text shows, comments aside.
@@ -160,6 +161,19 @@ export function analyzeShellText(c: ReferenceCollector, text: string, offset: nu
   } finally {
     tree.delete();
   }
+}
+
+/** `export X`, and `declare -x X` / `typeset -rx X` (a flag word with an `x`): definitions without `=`. */
+const EXPORT_WORD = /export|-[A-Za-z]*x/;
+
+/**
+ * False when a script certainly yields nothing, so bash need not parse it (most README fences,
+ * `npm run build`): a definition needs `=` or an export, a read needs `$`, and a literal needs
+ * one of its triggers in a word's unquoted text, which is a substring of the whole text's
+ * unquoted text (ShellAnalysis.word).
+ */
+export function mayHoldShellReference(text: string): boolean {
+  return text.includes('$') || text.includes('=') || EXPORT_WORD.test(text) || mayHoldLiteral(text.replace(/["']/g, ''));
 }
 
 function bashParser(): Parser | undefined {
