@@ -1,6 +1,7 @@
 // `npm run bench`: cold CLI scans of generated trees (1k and 10k files; 100k with --large) or of
 // any directories passed in, next to ripgrep's time for an equivalent candidate search in the
-// same run; then editor latency through the LSP server. Prints a table and writes JSON to
+// same run, and the same scans with a warm `--cache`; then the language server's initial scan and
+// editor latency through the LSP server. Prints a table and writes JSON to
 // bench/results/. Not part of `npm test`: timings belong here, not in assertions.
 //
 //   npm run bench -- [DIR...] [--runs 5] [--large] [--seed 1] [--no-editor] [--edits 200]
@@ -40,6 +41,8 @@ interface TreeResult {
   findings: number;
   references: number;
   rg?: { ms: number; all: number[]; matchingLines: number; ratio: number };
+  /** The same scan with a warm `--cache DIR` (a CI job that restores the cache): each file's analysis is looked up by content hash. */
+  warmCache: { ms: number; all: number[]; ratio?: number };
 }
 
 function hasRg(): boolean {
@@ -62,7 +65,9 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     if (s.code !== 0 && s.code !== 1) throw new Error(`db-audit exited ${s.code}: ${s.stderr}`);
     if (i > 0) samples.push(s); // the first run warms the page cache, as a CI checkout's second step would find it
   }
-  const report = JSON.parse(readFileSync(out, 'utf8')) as { filesScanned: number; references: unknown[]; findings: unknown[] };
+  const reportText = readFileSync(out, 'utf8');
+  const report = JSON.parse(reportText) as { filesScanned: number; references: unknown[]; findings: unknown[] };
+  const warm = await warmCacheRuns(args, out, reportText, runs);
   rmSync(path.dirname(out), { recursive: true, force: true });
   const all = samples.map((s) => s.ms);
   const ms = median(all);
@@ -77,6 +82,7 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     ...(rss.length ? { peakRssMb: Math.max(...rss) / 1048576 } : {}),
     findings: report.findings.length,
     references: report.references.length,
+    warmCache: { ms: median(warm), all: warm },
   };
   if (rg) {
     // Same tree, same ignore rules (.gitignore), hidden files (.env) included, same size cap.
@@ -89,19 +95,37 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     const matchingLines = rgSamples[0].stdout.split('\n').reduce((n, l) => n + (Number(l.slice(l.lastIndexOf(':') + 1)) || 0), 0);
     const rgMs = median(rgSamples.map((s) => s.ms));
     result.rg = { ms: rgMs, all: rgSamples.map((s) => s.ms), matchingLines, ratio: ms / rgMs };
+    result.warmCache.ratio = result.warmCache.ms / rgMs;
   }
   return result;
+}
+
+/**
+ * Times of `runs` scans with a warm `--cache` (one run fills it first). Each must write the same
+ * report as the cold scan: a cache that changed the result would be a bug, not a speed-up.
+ */
+async function warmCacheRuns(args: string[], out: string, coldReport: string, runs: number): Promise<number[]> {
+  const cacheArgs = [...args, '--cache', path.join(path.dirname(out), 'cache')];
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const s = await runMeasured(process.execPath, cacheArgs);
+    if (s.code !== 0 && s.code !== 1) throw new Error(`db-audit --cache exited ${s.code}: ${s.stderr}`);
+    if (readFileSync(out, 'utf8') !== coldReport) throw new Error('the scan with a warm --cache wrote a different report than the cold scan');
+    if (i > 0) times.push(s.ms);
+  }
+  return times;
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 function table(rows: TreeResult[], startup: number): string {
-  const head = ['tree', 'files', 'MB', 'median ms', 'files/s', 'MB/s', 'peak RSS MB', 'findings', 'rg ms', 'ours/rg'];
+  const head = ['tree', 'files', 'MB', 'median ms', 'files/s', 'MB/s', 'peak RSS MB', 'findings', 'rg ms', 'ours/rg', 'warm --cache ms', 'warm/rg'];
   const body = rows.map((r) => [
     r.tree, fmt(r.files), fmt(r.bytes / 1048576, 1), fmt(r.ms.median), fmt(r.filesPerSec), fmt(r.mbPerSec, 1),
     r.peakRssMb === undefined ? '-' : fmt(r.peakRssMb), fmt(r.findings), r.rg ? fmt(r.rg.ms) : '-', r.rg ? fmt(r.rg.ratio, 1) + '×' : '-',
+    fmt(r.warmCache.ms), r.warmCache.ratio === undefined ? '-' : fmt(r.warmCache.ratio, 1) + '×',
   ]);
-  body.push(['(empty dir: start-up)', '0', '0', fmt(startup), '', '', '', '', '', '']);
+  body.push(['(empty dir: start-up)', '0', '0', fmt(startup), '', '', '', '', '', '', '', '']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
   return [line(head), '| ' + widths.map((w, i) => (i === 0 ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ') + ' |', ...body.map(line)].join('\n');
@@ -155,7 +179,7 @@ async function main(): Promise<void> {
     process.stdout.write(`scanning ${t.tree} (${t.root}) ${runs + 1}× ...\n`);
     rows.push({ tree: t.tree, ...(t.generated ? { generated: t.generated } : {}), ...(await scanTree(t.root, runs, rg)) });
   }
-  console.log(`\nnode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; medians of ${runs} cold CLI runs after one warm-up\n`);
+  console.log(`\nnode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; medians of ${runs} CLI runs after one warm-up (cold process; warm page cache; "warm --cache": with a filled --cache DIR)\n`);
   console.log(table(rows, startup));
 
   // The language server's initial scan of each tree: time and the server's peak memory.
