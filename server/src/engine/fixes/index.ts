@@ -10,7 +10,7 @@ import { applyEdits, combineFixes, editsByPath } from './edits';
 import { configFixes } from './config';
 import { envMismatchFixes } from './envMismatch';
 import { credentialsFixes } from './credentials';
-import { javascriptFixes } from './javascript';
+import { javascriptFixes } from './lazyJavaScript';
 import { stillParses } from './parses';
 import { pythonFixes } from './python';
 import { rulesFileFixes } from './rulesFile';

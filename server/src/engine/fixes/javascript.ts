@@ -73,6 +73,12 @@ function sqliteUrlFix(input: FixInput, rewrite: { env: string; found: string | u
   return [{ title, isPreferred: true, rule: finding.rule, edits: [{ path: finding.path, range: index.range(startAt, string.getEnd()), newText }] }];
 }
 
+/** How many syntax errors the TypeScript parser finds (fixes/parses.ts, through lazyJavaScript.ts). */
+export function javascriptSyntaxErrors(path: string, text: string): number {
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
+  return (sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length;
+}
+
 export function javascriptFixes(input: FixInput): Fix[] {
   const { finding, text } = input;
   const rewrite = codeRewrite(finding, input.config);

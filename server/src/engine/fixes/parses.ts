@@ -2,9 +2,8 @@
 // syntax errors after the fix than before it (a file already broken elsewhere can still be fixed).
 
 import * as jsonc from 'jsonc-parser';
-import { ts } from 'ts-morph';
 import { fileTypeOf } from '../detectors';
-import { scriptKindOf } from '../detectors/javascript';
+import { javascriptSyntaxErrors } from './lazyJavaScript';
 import { parseAllDocuments } from 'yaml';
 import { parserFor, type GrammarName } from '../treeSitter';
 
@@ -33,10 +32,8 @@ export function syntaxErrors(path: string, text: string): number {
       return treeSitterErrors('python', text);
     case 'shell':
       return treeSitterErrors('bash', text);
-    case 'javascript': {
-      const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
-      return (sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length;
-    }
+    case 'javascript':
+      return javascriptSyntaxErrors(path, text);
     case 'json': {
       const errors: jsonc.ParseError[] = [];
       jsonc.parse(text, errors, { allowTrailingComma: true });
