@@ -57,8 +57,15 @@ export function linkDefinitions(refs: readonly DbReference[]): DbReference[] {
   return refs.map((r) => {
     if (!isLiteral(r)) return r;
     const owner = defines.find((d) => d.range.start.line === r.range.start.line && d.range.end.character <= r.range.start.character);
-    return owner ? { ...r, definedBy: owner.envVar } : r;
+    return owner ? withDefinedBy(r, owner.envVar) : r;
   });
+}
+
+/** A copy with `definedBy` set; not `{ ...r, definedBy }`, which V8 gives a hidden class per object. */
+function withDefinedBy(r: DbReference, envVar: string | undefined): DbReference {
+  const copy: DbReference = Object.assign({}, r);
+  copy.definedBy = envVar;
+  return copy;
 }
 
 /** The references that are about databases: every literal, and env refs to database vars. */
@@ -288,13 +295,16 @@ export interface RulesFileState {
   problems: RulesProblem[];
 }
 
-export interface AuditResult extends Evaluation {
+/** A walked and analyzed workspace, not yet evaluated. */
+export interface WorkspaceAnalysis {
   root: string;
   filesScanned: number;
   rulesFile?: RulesFileState;
   files: WalkedFile[];
   analyses: Map<string, FileAnalysis>;
 }
+
+export interface AuditResult extends WorkspaceAnalysis, Evaluation {}
 
 /** Reads and validates the rules file; undefined when there is none. Throws only for a missing file the user named. */
 export async function loadRulesFile(root: string, configPath: string | undefined): Promise<RulesFileState | undefined> {
@@ -355,7 +365,12 @@ async function analyzeHere(
   }
 }
 
-export async function auditWorkspace(options: AuditOptions): Promise<AuditResult> {
+/**
+ * The walk and each file's analysis, without the evaluation: what the language server keeps
+ * (it evaluates incrementally itself, so evaluate() here would only add a second copy of every
+ * reference and finding at the scan's end, its memory peak).
+ */
+export async function analyzeWorkspace(options: AuditOptions): Promise<WorkspaceAnalysis> {
   const root = path.resolve(options.root);
   await loadGrammars();
   const rulesFile = await loadRulesFile(root, options.configPath);
@@ -382,12 +397,17 @@ export async function auditWorkspace(options: AuditOptions): Promise<AuditResult
   sources.forEach((f, i) => {
     if (results[i]) analyses.set(f.path, results[i]!);
   });
-  const ignored = new Set(files.filter((f) => f.gitIgnored).map((f) => f.path));
+  return { root, filesScanned: analyses.size, rulesFile, files, analyses };
+}
+
+export async function auditWorkspace(options: AuditOptions): Promise<AuditResult> {
+  const scanned = await analyzeWorkspace(options);
+  const ignored = new Set(scanned.files.filter((f) => f.gitIgnored).map((f) => f.path));
   const evaluation = evaluate({
-    analyses,
-    databaseFiles: files.filter((f) => f.kind === 'database').map((f) => f.path),
-    config,
+    analyses: scanned.analyses,
+    databaseFiles: scanned.files.filter((f) => f.kind === 'database').map((f) => f.path),
+    config: scanned.rulesFile?.config,
     isGitIgnored: (p) => ignored.has(p),
   });
-  return { root, filesScanned: analyses.size, rulesFile, files, analyses, ...evaluation };
+  return { ...scanned, ...evaluation };
 }

@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { AnalysisCache, auditWorkspace, loadRulesFile, scanFilterOf, type Evaluation, type RulesFileState } from '../engine/audit';
+import { AnalysisCache, analyzeWorkspace, loadRulesFile, scanFilterOf, type Evaluation, type RulesFileState } from '../engine/audit';
 import { IncrementalEvaluator } from '../engine/incrementalEvaluation';
 import { parseRulesFile } from '../engine/config/rulesFile';
 import { ENV_ONLY, fileTypeOf } from '../engine/detectors';
@@ -73,7 +73,7 @@ export class WorkspaceState {
     const config = (await exists(configPath)) ? configPath : undefined;
     const first = !this.scanned;
     if (first) await this.loadRulesEarly();
-    const result = await auditWorkspace({
+    const result = await analyzeWorkspace({
       root: this.root,
       configPath: config,
       maxFileSize: this.settings.maxFileSize,
