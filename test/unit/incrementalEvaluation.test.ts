@@ -12,6 +12,7 @@ import { analyzeFile } from '../../server/src/engine/detectors';
 import { IncrementalEvaluator, mergeSorted } from '../../server/src/engine/incrementalEvaluation';
 import { compareFindings } from '../../server/src/engine/rules';
 import type { FileAnalysis, Finding } from '../../server/src/engine/types';
+import { PackedAnalysis, packTables } from '../../server/src/engine/packedTables';
 import fc from 'fast-check';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'zoe-like');
@@ -68,6 +69,17 @@ test('an unchanged file keeps its finding objects; the edited file gets new ones
   assert.ok(of(second, untouched).every((f, k) => f === of(first, untouched)[k]));
   assert.ok(of(second, edited).length > 0 && of(second, edited).every((f, k) => f !== of(first, edited)[k]));
   assert.deepEqual(second, evaluate(input(analyses)));
+});
+
+test('with tables packed as a scan worker leaves them, it still equals evaluate() on the plain analyses', () => {
+  const packed = new Map([...audit.analyses].map(([p, a]) => [p, a.tables.length > 0 ? new PackedAnalysis(p, a.references, packTables(a.tables)) : a]));
+  assert.ok([...packed.values()].some((a) => a instanceof PackedAnalysis), 'the fixture has tables');
+  const got = new IncrementalEvaluator().evaluate(input(packed));
+  const want = evaluate(input(new Map(audit.analyses)));
+  assert.ok(want.tables.length > 0 && want.findings.some((f) => f.rule === 'prefixed-table'), 'tables and prefixed-table findings to compare');
+  assert.deepEqual(got, want);
+  assert.deepEqual(Object.keys(got), Object.keys(want), 'the same keys in the same order');
+  assert.notEqual(got.tables, got.tables, 'tables are built when read, not kept');
 });
 
 test('merging two sorted finding lists gives what a stable sort of both gives, ties included', () => {

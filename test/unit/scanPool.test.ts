@@ -9,6 +9,8 @@ import { AnalysisCache, auditWorkspace, defaultJobs, workerCount, type AuditResu
 import { batches, shareStrings } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
+import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
+import type { DbReference, FileAnalysis, TableReference } from '../../server/src/engine/types';
 
 let root: string;
 before(() => {
@@ -21,7 +23,9 @@ before(() => {
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-const outcome = (r: AuditResult) => ({ files: r.filesScanned, analyses: [...r.analyses.entries()], references: r.references, tables: r.tables, findings: r.findings, databases: r.databases });
+// Analyses from workers keep their tables packed (packedTables.ts): compared by what they hold.
+const plain = (a: FileAnalysis): FileAnalysis => ({ references: a.references, tables: a.tables });
+const outcome = (r: AuditResult) => ({ files: r.filesScanned, analyses: [...r.analyses.entries()].map(([p, a]) => [p, plain(a)]), references: r.references, tables: r.tables, findings: r.findings, databases: r.databases });
 
 test('two worker threads find exactly what one thread finds, in the same order', async () => {
   const here = await auditWorkspace({ root, jobs: 1 });
@@ -73,16 +77,23 @@ test('threads by default: this one for a small tree; workers on a large one with
   assert.equal(workerCount(small, { jobs: 3 }), 3, '--jobs is obeyed');
 });
 
-test('an analysis from a worker keeps its values when its repeated strings are shared again', () => {
+test('an analysis from a worker keeps its values when its repeated strings are shared again and its tables stay packed', () => {
   const copy = (s: string) => s.split('').join(''); // a distinct string object, as a structured clone makes
-  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } };
-  const table = (name: string) => ({ path: copy('db/schema.sql'), range, name: copy(name), form: copy('sql') as 'sql', declaration: false });
-  const analysis = { references: [], tables: [table('users'), table('users'), table('orders')] };
-  const before = JSON.stringify(analysis);
-  const interned = new Map<string, string>();
+  const range = (line: number) => ({ start: { line, character: 4 }, end: { line, character: 9 } });
   const path = 'db/schema.sql';
-  const shared = shareStrings(path, analysis, interned);
+  const table = (name: string, line: number, schema?: string): TableReference =>
+    ({ path, range: range(line), name: copy(name), ...(schema ? { schema: copy(schema) } : {}), form: 'sql', declaration: line === 0 });
+  const tables = [table('users', 0), table('users', 1, 'rag'), table('orders', 2)];
+  const reference: DbReference = { path: copy(path), range: range(3), kind: 'env-read', engine: 'unknown', target: 'DATABASE_URL', value: 'DATABASE_URL', credentials: false, envVar: copy('DATABASE_URL') };
+  const before = JSON.stringify({ references: [reference], tables });
+  const interned = new Map<string, string>();
+  const shared = shareStrings(path, { references: [reference], tables: packTables(tables) }, interned);
   // (String identity is not observable in JavaScript; the heap numbers are in the README.)
-  assert.equal(JSON.stringify(shared), before, 'the same values');
-  assert.deepEqual([...interned.keys()].sort(), ['orders', 'sql', 'users'], 'each distinct string held once');
+  assert.ok(shared instanceof PackedAnalysis);
+  assert.equal(tableCount(shared), 3);
+  assert.equal(JSON.stringify(shared), before, 'the same values, tables in the same form');
+  assert.deepEqual(shared.tables, tables);
+  assert.deepEqual([...interned.keys()].sort(), ['DATABASE_URL', 'env-read', 'orders', 'rag', 'unknown', 'users'], 'each distinct string held once');
+  const none = shareStrings(path, { references: [], tables: packTables([]) }, interned);
+  assert.deepEqual(none, { references: [], tables: [] }, 'a file without tables keeps a plain analysis');
 });

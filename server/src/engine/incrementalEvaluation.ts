@@ -10,7 +10,8 @@ import { globMatcher } from './rules/context';
 import { DatabaseResolver } from './databases';
 import { combineSummaries, databaseReferences, linkDefinitions, summaryPart, type Evaluation, type EvaluationInput, type SummaryPart } from './audit';
 import type { RulesConfig } from './config/rulesFile';
-import type { DbReference, FileAnalysis, Finding } from './types';
+import { tableCount } from './packedTables';
+import type { DbReference, FileAnalysis, Finding, TableReference } from './types';
 
 const PER_FILE_RULES = RULES.filter((r) => !r.crossFile);
 const CROSS_FILE_RULES = RULES.filter((r) => r.crossFile);
@@ -41,7 +42,8 @@ export class IncrementalEvaluator {
     }
     const order = this.pathsInOrder(input.analyses);
     const references: DbReference[] = [];
-    const tables: Evaluation['tables'] = [];
+    /** The analyses holding tables, in path order: Evaluation.tables is built from them when read. */
+    const withTables: FileAnalysis[] = [];
     // Each file's findings are sorted, and files come in path order: so are these, together.
     const perFile: Finding[] = [];
     const parts: SummaryPart[] = [];
@@ -49,10 +51,11 @@ export class IncrementalEvaluator {
     for (const p of order) {
       const analysis = input.analyses.get(p)!;
       // Most files: no references, no tables, so no findings whatever the rules (and no lookups).
-      if (analysis.references.length === 0 && analysis.tables.length === 0) continue;
+      const tables = tableCount(analysis);
+      if (analysis.references.length === 0 && tables === 0) continue;
       const entry = this.entry(p, analysis, input.isGitIgnored(p));
       for (const r of entry.references) references.push(r);
-      for (const t of entry.analysis.tables) tables.push(t);
+      if (tables > 0) withTables.push(analysis);
       for (const f of entry.findings) perFile.push(f);
       if (entry.summary.size > 0) parts.push(entry.summary);
     }
@@ -60,12 +63,13 @@ export class IncrementalEvaluator {
       config: input.config,
       resolver: this.resolver,
       references,
-      tables,
+      tables: [], // no cross-file rule reads tables
       databaseFiles: input.databaseFiles,
       isGitIgnored: input.isGitIgnored,
       allowsHardcoded: this.allowsHardcoded,
     }, CROSS_FILE_RULES);
-    return { references, tables, findings: mergeSorted(perFile, crossFile), databases: combineSummaries(parts, input.config) };
+    const evaluation = { references, tables: [], findings: mergeSorted(perFile, crossFile), databases: combineSummaries(parts, input.config) };
+    return withLazyTables(evaluation, withTables);
   }
 
   /** The files' paths, sorted; sorted again only when the set of files changed. */
@@ -92,6 +96,21 @@ export class IncrementalEvaluator {
     this.files.set(path, entry);
     return entry;
   }
+}
+
+/**
+ * The evaluation with `tables` built from the analyses each time it is read: the server keeps its
+ * last evaluation, and every table of the workspace as objects would be most of its memory
+ * (packedTables.ts). Reading it (a report, the inventory) costs one pass over the packed tables.
+ */
+function withLazyTables(evaluation: Evaluation, analyses: readonly FileAnalysis[]): Evaluation {
+  const tables = (): TableReference[] => {
+    const out: TableReference[] = [];
+    for (const a of analyses) for (const t of a.tables) out.push(t); // not push(...): more tables than a call takes arguments
+    return out;
+  };
+  // Redefined in place, so the keys keep evaluate()'s order.
+  return Object.defineProperty(evaluation, 'tables', { get: tables, enumerable: true });
 }
 
 /**

@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads';
 import type { AnalysisCache } from './audit';
 import { ENV_ONLY, NOTHING } from './detectors';
 import type { ScanFilter } from './prefilter';
-import type { WorkerJob, WorkerMessage, WorkerResult, WorkerSetup } from './scanWorker';
+import { PackedAnalysis } from './packedTables';
+import type { PostedAnalysis, WorkerJob, WorkerMessage, WorkerResult, WorkerSetup } from './scanWorker';
 import type { FileAnalysis } from './types';
 import type { WalkedFile } from './workspace';
 
@@ -61,23 +62,21 @@ export interface PoolScan {
 }
 
 /**
- * An analysis as it arrives from a worker, with its repeated strings shared again: a structured
- * clone copies each string per object, so every table of a file would hold its own copy of the
- * path, and of `sql` or `postgres`. At 100k files that is tens of MB of the server's memory.
+ * An analysis as it arrives from a worker, with its repeated strings shared again (a structured
+ * clone copies each string per object, so every reference of a file would hold its own copy of
+ * the path, and of `sql` or `postgres`: tens of MB of the server's memory at 100k files), and its
+ * tables kept packed (packedTables.ts).
  */
-export function shareStrings(path: string, analysis: FileAnalysis, interned: Map<string, string>): FileAnalysis {
+export function shareStrings(path: string, analysis: PostedAnalysis, interned: Map<string, string>): FileAnalysis {
   const intern = (s: string) => {
     const held = interned.get(s);
     if (held !== undefined) return held;
     interned.set(s, s);
     return s;
   };
-  for (const t of analysis.tables) {
-    t.path = path;
-    t.form = intern(t.form) as typeof t.form;
-    if (t.schema !== undefined) t.schema = intern(t.schema);
-    t.name = intern(t.name);
-  }
+  const tables = analysis.tables;
+  tables.names = tables.names.map(intern);
+  if (tables.schemas) tables.schemas = tables.schemas.map((s) => (s === undefined ? s : intern(s)));
   for (const r of analysis.references) {
     r.path = path;
     r.kind = intern(r.kind) as typeof r.kind;
@@ -85,7 +84,7 @@ export function shareStrings(path: string, analysis: FileAnalysis, interned: Map
     if (r.envVar !== undefined) r.envVar = intern(r.envVar);
     if (r.environment !== undefined) r.environment = intern(r.environment);
   }
-  return analysis;
+  return tables.names.length === 0 ? { references: analysis.references, tables: [] } : new PackedAnalysis(path, analysis.references, tables);
 }
 
 /** What a worker's result means on this side, the cache updated. */

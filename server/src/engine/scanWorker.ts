@@ -8,7 +8,8 @@ import { detectorFor, ENV_ONLY, fileTypeOf, ruledOut } from './detectors';
 import type { ScanFilter } from './prefilter';
 import { loadGrammars } from './treeSitter';
 import { readSourceTextSync } from './workspace';
-import type { FileAnalysis } from './types';
+import { packTables, type PackedTables } from './packedTables';
+import type { DbReference, FileAnalysis } from './types';
 
 export interface WorkerSetup {
   filter: ScanFilter;
@@ -23,7 +24,17 @@ export type WorkerJob = Array<[string, string]>;
 export type WorkerResult =
   | { path: string; outcome: 'unreadable' | 'nothing' | 'env-only' }
   | { path: string; outcome: 'known'; key: string }
-  | { path: string; outcome: 'analyzed'; key: string; analysis: FileAnalysis };
+  | { path: string; outcome: 'analyzed'; key: string; analysis: PostedAnalysis };
+
+/** An analysis as posted: its tables packed (packedTables.ts), so fewer objects are cloned and kept. */
+export interface PostedAnalysis {
+  references: DbReference[];
+  tables: PackedTables;
+}
+
+function posted(analysis: FileAnalysis): PostedAnalysis {
+  return { references: analysis.references, tables: packTables(analysis.tables) };
+}
 
 export type WorkerMessage = { type: 'ready' } | { type: 'results'; results: WorkerResult[] } | { type: 'error'; message: string };
 
@@ -35,7 +46,7 @@ function analyzeOne(rel: string, abs: string, setup: WorkerSetup, known: Readonl
   if (skipped) return { path: rel, outcome: skipped === ENV_ONLY ? 'env-only' : 'nothing' };
   const key = analysisKey(rel, text);
   if (known.has(key)) return { path: rel, outcome: 'known', key };
-  return { path: rel, outcome: 'analyzed', key, analysis: detectorFor(type!)({ path: rel, text }) };
+  return { path: rel, outcome: 'analyzed', key, analysis: posted(detectorFor(type!)({ path: rel, text })) };
 }
 
 async function main(): Promise<void> {
