@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AnalysisCache, auditWorkspace, defaultJobs, workerCount, type AuditResult } from '../../server/src/engine/audit';
-import { batches, shareStrings } from '../../server/src/engine/scanPool';
+import { AnalysisCache, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
+import { batches, raisedHeapLimit, scanInWorkers, shareStrings, workerScript, WORKER_HEAP_MB } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
@@ -55,6 +55,31 @@ test('an aborted scan rejects with the reason and stops its workers', async () =
   const reason = new Error('cancelled by the test');
   const scan = auditWorkspace({ root, jobs: 2, signal: controller.signal, onProgress: (done) => done === 10 && controller.abort(reason) });
   await assert.rejects(scan, (e) => e === reason);
+});
+
+test('a worker that runs out of memory is replaced by one with a higher limit, and the results are the same', async () => {
+  const here = await auditWorkspace({ root, jobs: 1 });
+  const got = new Map<string, FileAnalysis>();
+  const limits: number[] = [];
+  await scanInWorkers({
+    files: here.files.filter((f) => f.kind === 'source'),
+    workers: 1,
+    filter: scanFilterOf(here.rulesFile?.config),
+    cache: new AnalysisCache(),
+    heapLimitMb: 2, // too small for the TypeScript compiler, so the worker runs out of memory
+    onOutOfMemory: (limit) => limits.push(limit),
+    onFile: (p, a) => a && got.set(p, a),
+  }, workerScript()!);
+  assert.ok(limits.length > 0 && limits[0] === 2, `limits that ran out: ${limits.join(', ')}`);
+  assert.deepEqual(limits, limits.map((_, i) => 2 * 2 ** i), 'each replacement has twice the limit');
+  assert.deepEqual([...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort());
+});
+
+test('a heap limit doubles after running out of memory, and is dropped past 4 GB', () => {
+  assert.equal(raisedHeapLimit(WORKER_HEAP_MB), WORKER_HEAP_MB * 2);
+  assert.equal(raisedHeapLimit(2048), 4096);
+  assert.equal(raisedHeapLimit(4096), undefined);
+  assert.equal(raisedHeapLimit(undefined), undefined);
 });
 
 test('batches keep walk order and hold a few hundred KiB or one large file each', () => {
