@@ -66,6 +66,9 @@ test('on real code (this repo, its dependencies) and generated Python/TypeScript
     ...filesUnder(path.join(REPO, 'node_modules/ajv/dist'), /\.js$/, 150),
     ...filesUnder(path.join(REPO, 'node_modules/yaml/dist'), /\.js$/, 100),
     ...filesUnder(path.join(REPO, 'node_modules/pg/lib'), /\.js$/, 50),
+    // Compiled and bundled JS: 'use strict', Object.defineProperty and https links everywhere.
+    ...filesUnder(path.join(REPO, 'node_modules/vscode-languageserver/lib'), /\.js$/, 150),
+    ...filesUnder(path.join(REPO, 'node_modules/playwright-core/lib/server'), /\.js$/, 300),
   ].map((abs) => ({ rel: path.relative(REPO, abs), text: readFileSync(abs, 'utf8') }));
   // Python and TypeScript in the benchmark's style, most of them naming no database.
   corpus.push(...generateTree(400, 5).filter((f) => /\.(py|ts)$/.test(f.path) && f.content.length < 100_000).map((f) => ({ rel: f.path, text: f.content })));
@@ -170,14 +173,17 @@ test('env access to a database variable, or to one the rules file declares, keep
     ['javascript', 'export const y = x + 1;\n', 'skip'],
     ['dotenv', 'LOG_LEVEL=info\nPORT=8080\n', 'env-only'],
     ['dotenv', 'MEMORY_DB_PATH=/app/data/memory.db\n', 'analyze'],
-    ['dotenv', 'SUPABASE_URL=http://kong:8000\n', 'analyze'],
+    // An http(s) URL is no database URL (literals.ts DATABASE_URL_TRIGGER): only the variable's name counts.
+    ['dotenv', 'SUPABASE_URL=http://kong:8000\n', 'env-only'],
+    ['dotenv', 'SUPABASE_URL=http://kong:8000\n', 'analyze', ['SUPABASE_URL']],
+    ['dotenv', 'CACHE=rediss://cache:6380/0\n', 'analyze'],
     ['shell', '#!/bin/sh\nexport PORT=8080\nexec app --port "$PORT"\n', 'env-only'],
     ['shell', '#!/bin/sh\nexec app --store "$SESSIONS_DB"\n', 'analyze'],
     ['shell', "#!/bin/sh\nexec app $'postgres:\\x2f/x'\n", 'analyze'],
     ['yaml', 'services:\n  web:\n    environment:\n      SUPABASE_KEY: abc\n', 'env-only'],
     ['yaml', 'services:\n  web:\n    environment:\n      SUPABASE_KEY: abc\n', 'analyze', ['SUPABASE_KEY']],
     ['yaml', 'services:\n  web:\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n', 'analyze'],
-    ['text', 'see https://example.org\n', 'analyze'],
+    ['text', 'see postgres://db.example.org/app\n', 'analyze'],
     ['json', '{ "scripts": { "start": "PORT=1 node ." } }\n', 'env-only'],
     ['sql', 'select 1;\n', 'analyze'],
   ];
@@ -191,4 +197,31 @@ test('env access to a database variable, or to one the rules file declares, keep
     // The env-only cases are real reads or definitions.
     if (want === 'env-only') assert.ok(detect(type, rel, text).references.length > 0, `no env reference in ${text}`);
   }
+});
+
+test('real-code triggers that name no database: use strict, Object.defineProperty, https links; their database forms stay', () => {
+  const ruledOut: Array<[FileType, string]> = [
+    ['javascript', "'use strict';\nObject.defineProperty(exports, '__esModule', { value: true });\nexports.x = 1;\n"],
+    ['javascript', '"use client";\n// See https://example.com/docs for the entity model.\nexport const y = 2;\n'],
+    ['python', '# https://docs.python.org/3/\nx = "use strict"\n'],
+    ['text', 'see https://example.org\n'],
+  ];
+  for (const [type, text] of ruledOut) {
+    assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
+    const found = detect(type, `m.${type === 'python' ? 'py' : type === 'text' ? 'txt' : 'js'}`, text);
+    assert.deepEqual([found.references.length, found.tables.length], [0, 0], text);
+  }
+  const kept: Array<[FileType, string]> = [
+    ['javascript', "db.query('USE app;');\n"],
+    ['javascript', 'db.query("USE \\"app\\";");\n'],
+    ['javascript', "import { Sequelize } from 'sequelize';\nconst User = orm.define('user', {});\n"],
+    ['javascript', "@Entity('users')\nexport class User {}\n"],
+    ['javascript', "@/* typeorm */ Entity('users')\nexport class User {}\n"],
+    ['javascript', "const url = 'postgresql+asyncpg://u@h/app';\n"],
+    ['javascript', "const url = 'jdbc:mysql://h:3306/app';\n"],
+    ['python', "q = f\"USE {names['app']};\"\n"],
+    ['python', "q = 'USE ' 'app;'\n"],
+    ['text', 'see rediss://cache:6380/0\n'],
+  ];
+  for (const [type, text] of kept) assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
 });

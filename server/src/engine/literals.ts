@@ -304,11 +304,20 @@ function sqliteTarget(token: string): string {
 }
 
 /**
- * What every literal contains (lower-cased): a URL `://`; a libpq DSN `dbname` or `host`; an ADO
+ * What every literal but a URL contains (lower-cased): a libpq DSN `dbname` or `host`; an ADO
  * string `database` or `initial catalog`; a SQLite path `.db`/`.sqlite` (`.db3`, `.sqlite3`).
- * prefilter.ts relies on the same list.
  */
-export const LITERAL_TRIGGERS = ['://', 'dbname', 'host', 'database', 'catalog', '.db', '.sqlite'] as const;
+export const LITERAL_WORDS = ['dbname', 'host', 'database', 'catalog', '.db', '.sqlite'] as const;
+
+/** What every literal contains (lower-cased): a URL `://`, or one of LITERAL_WORDS. prefilter.ts relies on the same list. */
+export const LITERAL_TRIGGERS = ['://', ...LITERAL_WORDS] as const;
+
+/**
+ * In lower-cased text, what a database URL needs (classifyUrl): a scheme whose part before any
+ * `+driver` names a database (`postgresql+asyncpg://`, `jdbc:mysql://`). An `https://` link is
+ * not one: real code is full of them (licence headers, docs), so the prefilter tests this instead of `://`.
+ */
+export const DATABASE_URL_TRIGGER = new RegExp(`(?:${Object.keys(SCHEME_ENGINES).sort((a, b) => b.length - a.length).join('|')})[a-z0-9+.-]*://`);
 
 /** False when `text` certainly holds no literal: the regexes below need not run (most strings and words). */
 export function mayHoldLiteral(text: string): boolean {

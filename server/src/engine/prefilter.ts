@@ -27,13 +27,27 @@
 
 import type { FileType } from './detectors';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
-import { LITERAL_TRIGGERS } from './literals';
+import { DATABASE_URL_TRIGGER, LITERAL_WORDS } from './literals';
 
 // The tests run on the lower-cased text: one case-sensitive alternation of the literals is many
 // times faster there than a case-insensitive one, or than an `includes` per literal.
-const SQL_START = String.raw`["'\x60][\s\\ntrfvb]*(?:--|/\*|(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|use|explain)\b)`;
-/** Literals (literals.ts LITERAL_TRIGGERS) and table names. */
-const COMMON = [...LITERAL_TRIGGERS, 'table'];
+/** What may stand between a string's opening quote and its first word: blanks, written or escaped. */
+const LEAD = String.raw`[\s\\ntrfvb]*`;
+/**
+ * `USE name;` (MySQL) is SQL to looksLikeSql only with the `;` inside the string, which `'use
+ * strict'` and `"use client"` (in most real JS files) lack: in a '…' or "…" string, the text up to
+ * a `;` holds no unescaped closing quote, except inside `{…}` (f-strings, placeholders).
+ */
+const useStatementIn = (quote: string) =>
+  String.raw`${quote}${LEAD}use(?:\s|\\[\s\S])(?:[^${quote};\\{]|\\[\s\S]|\{(?:[^{}]|\{[^{}]*\})*\})*;`;
+const SQL_START = [
+  String.raw`["'\x60]${LEAD}(?:--|/\*|(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|explain)\b)`,
+  String.raw`\x60${LEAD}use\b`,
+  useStatementIn("'"),
+  useStatementIn('"'),
+].join('|');
+/** Literals but URLs (literals.ts LITERAL_WORDS; URLs are DATABASE_URL_TRIGGER, in the patterns) and table names. */
+const COMMON = [...LITERAL_WORDS, 'table'];
 
 interface Triggers {
   /** The literals, as one alternation. */
@@ -47,10 +61,13 @@ function alternation(literals: readonly string[]): RegExp {
 }
 
 /** Triggers of everything but env reads, lower case. */
-const PYTHON: Triggers = { literals: alternation([...COMMON, 'db_name', 'basesettings']), pattern: new RegExp([SQL_START, String.raw`\bop\s*\.`].join('|')) };
+const URL = DATABASE_URL_TRIGGER.source;
+const PYTHON: Triggers = { literals: alternation([...COMMON, 'db_name', 'basesettings']), pattern: new RegExp([URL, SQL_START, String.raw`\bop\s*\.`].join('|')) };
+// Sequelize's `define` needs `sequelize` in the file (its root or an import), so `define` alone,
+// as in every `Object.defineProperty`, is no trigger; TypeORM's entity is the `@Entity` decorator.
 const JAVASCRIPT: Triggers = {
-  literals: alternation([...COMMON, 'entity', 'sequelize', 'define', 'pgschema', 'mysqlschema', 'usedb']),
-  pattern: new RegExp([SQL_START, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`].join('|')),
+  literals: alternation([...COMMON, 'sequelize', 'pgschema', 'mysqlschema', 'usedb']),
+  pattern: new RegExp([URL, SQL_START, String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`].join('|')),
 };
 
 /**
@@ -59,7 +76,7 @@ const JAVASCRIPT: Triggers = {
  * trigger or a database variable's name. SQL, Prisma and Markdown (fenced code) name tables.
  */
 const CONFIG_TYPES = new Set<FileType>(['yaml', 'shell', 'dotenv', 'dockerfile', 'ini', 'toml', 'json', 'text']);
-const LITERALS: Triggers = { literals: alternation(COMMON), pattern: /(?!)/ };
+const LITERALS: Triggers = { literals: alternation(COMMON), pattern: DATABASE_URL_TRIGGER };
 
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
