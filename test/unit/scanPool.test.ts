@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AnalysisCache, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
-import { batches, raisedHeapLimit, scanInWorkers, shareStrings, workerScript, WORKER_HEAP_MB } from '../../server/src/engine/scanPool';
+import { batches, LARGE_FILE_BYTES, raisedHeapLimit, scanInWorkers, shareStrings, smallFiles, workerScript, WORKER_HEAP_MB } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
@@ -19,6 +19,10 @@ before(() => {
   // A file the scan cannot read as text, and one that names a database only through an env var.
   writeFileSync(path.join(root, 'blob.txt'), Buffer.from([0x61, 0, 0x62]));
   writeFileSync(path.join(root, 'supa.py'), 'import os\nURL = os.environ["SUPABASE_URL"]\n');
+  // Files large enough to be analyzed apart (scanPool.ts, LARGE_FILE_BYTES), one naming a database.
+  const filler = Array.from({ length: 4000 }, (_, i) => `value_${i} = ${i}  # some padding to make the file large\n`).join('');
+  writeFileSync(path.join(root, 'big_models.py'), `import sqlite3\nconn = sqlite3.connect("big.db")\n${filler}`);
+  writeFileSync(path.join(root, 'big_fixtures.ts'), `export const rows = [\n${Array.from({ length: 6000 }, (_, i) => `  { id: ${i}, name: 'row number ${i}' },\n`).join('')}];\n`);
   writeFileSync(path.join(root, 'dbaudit.json'), JSON.stringify({ databases: { main: { engine: 'postgres', env: 'DATABASE_URL', role: 'primary' } }, sameDatabase: [['DATABASE_URL', 'SUPABASE_URL']] }));
 });
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -68,10 +72,11 @@ test('a worker that runs out of memory is replaced by one with a higher limit, a
     cache: new AnalysisCache(),
     heapLimitMb: 2, // too small for the TypeScript compiler, so the worker runs out of memory
     onOutOfMemory: (limit) => limits.push(limit),
-    onFile: (p, a) => a && got.set(p, a),
+    onFile: (_, p, a) => a && got.set(p, a),
   }, workerScript()!);
   assert.ok(limits.length > 0 && limits[0] === 2, `limits that ran out: ${limits.join(', ')}`);
-  assert.deepEqual(limits, limits.map((_, i) => 2 * 2 ** i), 'each replacement has twice the limit');
+  // The large files' workers start again from the given limit (scanInWorkers).
+  assert.ok(limits.every((l, i) => l === 2 * (i === 0 || l === 2 ? 1 : limits[i - 1])), `each replacement has twice the limit: ${limits.join(', ')}`);
   assert.deepEqual([...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort());
 });
 
@@ -85,9 +90,43 @@ test('a heap limit doubles after running out of memory, and is dropped past 4 GB
 test('batches keep walk order and hold a few hundred KiB or one large file each', () => {
   const file = (i: number, size: number): WalkedFile => ({ path: `f${i}`, absPath: `/w/f${i}`, size, kind: 'source', gitIgnored: false });
   const files = [file(0, 100_000), file(1, 100_000), file(2, 100_000), file(3, 1_000_000), ...Array.from({ length: 100 }, (_, i) => file(4 + i, 10))];
-  const jobs = batches(files);
-  assert.deepEqual(jobs.flat().map(([p]) => p), files.map((f) => f.path));
+  const jobs = [...batches(files, files.keys())];
+  assert.deepEqual(jobs.flat(), [...files.keys()]);
   assert.deepEqual(jobs.map((j) => j.length), [2, 1, 1, 64, 36]);
+});
+
+test('files above LARGE_FILE_BYTES are set aside, in walk order, and the rest batched without them', () => {
+  const file = (i: number, size: number): WalkedFile => ({ path: `f${i}`, absPath: `/w/f${i}`, size, kind: 'source', gitIgnored: false });
+  const files = [file(0, 10), file(1, LARGE_FILE_BYTES + 1), file(2, LARGE_FILE_BYTES), file(3, 10), file(4, 5 * LARGE_FILE_BYTES)];
+  const large: number[] = [];
+  const small = [...batches(files, smallFiles(files, large))];
+  assert.deepEqual(small, [[0, 2, 3]]);
+  assert.deepEqual(large, [1, 4]);
+  assert.deepEqual([...batches(files, large)], [[1], [4]], 'one large file per batch');
+});
+
+test('large files are analyzed after every other file, by new workers, with the same results', async () => {
+  const here = await auditWorkspace({ root, jobs: 1 });
+  const sources = here.files.filter((f) => f.kind === 'source');
+  const large = sources.flatMap((f, i) => (f.size > LARGE_FILE_BYTES ? [i] : []));
+  assert.ok(large.length >= 2, `${large.length} large files in the tree`);
+  const order: number[] = [];
+  const got = new Map<string, FileAnalysis>();
+  await scanInWorkers({
+    files: sources,
+    workers: 2,
+    filter: scanFilterOf(here.rulesFile?.config),
+    cache: new AnalysisCache(),
+    onFile: (i, p, a) => {
+      assert.equal(p, sources[i].path, 'each result comes with its own index');
+      order.push(i);
+      if (a) got.set(p, a);
+    },
+  }, workerScript()!);
+  assert.equal(order.length, sources.length);
+  assert.deepEqual(order.slice(-large.length).sort((a, b) => a - b), large, 'the large files last');
+  assert.deepEqual([...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort());
+  assert.ok(large.some((i) => (here.analyses.get(sources[i].path)?.references.length ?? 0) > 0), 'a large file with references');
 });
 
 test('threads by default: this one for a small tree; workers on a large one with cores to spare; one worker to offload a server', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { walkWorkspace, readSourceText } from '../../server/src/engine/workspace';
@@ -31,6 +31,9 @@ test('the walk honours nested .gitignore files and the rules file ignore globs, 
   try {
     const files = await walkWorkspace({ root, ignoreGlobs: ['docs/archive/**'] });
     assert.deepEqual(files.map((f) => f.path), ['app/main.py', 'docs/guide.md']);
+    // Made from the root when asked (not held per file), and still the file on disk.
+    assert.deepEqual(files.map((f) => f.absPath), [path.join(root, 'app', 'main.py'), path.join(root, 'docs', 'guide.md')]);
+    assert.ok(files.every((f) => readFileSync(f.absPath).length === f.size));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

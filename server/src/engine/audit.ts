@@ -353,15 +353,16 @@ async function analyzeHere(
   sources: readonly WalkedFile[],
   filter: ScanFilter,
   cache: AnalysisCache,
-  onFile: (rel: string, analysis: FileAnalysis | undefined) => void,
+  onFile: (index: number, rel: string, analysis: FileAnalysis | undefined) => void,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const pause = timeSlicer();
-  for (const f of sources) {
+  for (let i = 0; i < sources.length; i++) {
     await pause();
     signal?.throwIfAborted();
+    const f = sources[i];
     const text = readSourceTextSync(f.absPath);
-    onFile(f.path, text === undefined ? undefined : cache.analyze(f.path, text, filter));
+    onFile(i, f.path, text === undefined ? undefined : cache.analyze(f.path, text, filter));
   }
 }
 
@@ -380,10 +381,9 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   const filter = scanFilterOf(config);
   const sources = files.filter((f) => f.kind === 'source');
   const results: Array<FileAnalysis | undefined> = new Array(sources.length);
-  const indexOf = new Map(sources.map((f, i) => [f.path, i]));
   let done = 0;
-  const onFile = (rel: string, analysis: FileAnalysis | undefined) => {
-    results[indexOf.get(rel)!] = analysis;
+  const onFile = (index: number, rel: string, analysis: FileAnalysis | undefined) => {
+    results[index] = analysis;
     if (analysis) options.onAnalysis?.(rel, analysis);
     done++; // not inside `onProgress?.(...)`: optional calls skip their arguments
     options.onProgress?.(done, sources.length);

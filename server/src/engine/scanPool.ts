@@ -49,22 +49,41 @@ function startWorker(script: string, setup: WorkerSetup, heapLimitMb: number | u
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData: setup, ...limits });
 }
 
-/** Consecutive files grouped by size, so each message carries a worthwhile amount of work. */
-export function batches(files: readonly WalkedFile[]): WorkerJob[] {
-  const out: WorkerJob[] = [];
-  let job: WorkerJob = [];
+/**
+ * Files above this size are analyzed after the others, by a worker of their own: a worker's
+ * WebAssembly memory grows to fit the largest file tree-sitter parsed and never shrinks (+46 MB
+ * for an 888k-character Python file), and its heap to the largest TypeScript parse, so one large
+ * file early in a scan made the worker that much larger for the rest of it.
+ */
+export const LARGE_FILE_BYTES = 128 * 1024;
+
+/**
+ * Indices of `files` (taken from `order`) in consecutive groups by size, so each message carries a
+ * worthwhile amount of work. Made as the workers ask: a list of every batch up front was a
+ * second copy of the file list through the scan.
+ */
+export function* batches(files: readonly WalkedFile[], order: Iterable<number>): Generator<number[]> {
+  let job: number[] = [];
   let bytes = 0;
-  for (const f of files) {
-    if (job.length > 0 && (bytes + f.size > BATCH_BYTES || job.length >= BATCH_FILES)) {
-      out.push(job);
+  for (const i of order) {
+    const size = files[i].size;
+    if (job.length > 0 && (bytes + size > BATCH_BYTES || job.length >= BATCH_FILES)) {
+      yield job;
       job = [];
       bytes = 0;
     }
-    job.push([f.path, f.absPath]);
-    bytes += f.size;
+    job.push(i);
+    bytes += size;
   }
-  if (job.length > 0) out.push(job);
-  return out;
+  if (job.length > 0) yield job;
+}
+
+/** The indices of files up to LARGE_FILE_BYTES, in order; the others are added to `large` as they are passed. */
+export function* smallFiles(files: readonly WalkedFile[], large: number[]): Generator<number> {
+  for (let i = 0; i < files.length; i++) {
+    if (files[i].size > LARGE_FILE_BYTES) large.push(i);
+    else yield i;
+  }
 }
 
 export interface PoolScan {
@@ -77,8 +96,8 @@ export interface PoolScan {
   heapLimitMb?: number;
   /** A worker ran out of memory under `heapLimitMb` and is being replaced (for a log line). */
   onOutOfMemory?(heapLimitMb: number): void;
-  /** Each file's analysis as it arrives; undefined for a file that could not be read as text. */
-  onFile(path: string, analysis: FileAnalysis | undefined): void;
+  /** Each file's analysis as it arrives, with its index in `files`; undefined for a file that could not be read as text. */
+  onFile(index: number, path: string, analysis: FileAnalysis | undefined): void;
 }
 
 /**
@@ -128,15 +147,29 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache, interned: Map<string,
 
 /**
  * Analyzes `files` in worker threads; resolves when every file is done, rejects on the first
- * failure or on abort. A worker that runs out of memory (a file too large for its heap limit)
- * is replaced by one with a higher limit, which takes its batch again.
+ * failure or on abort. Files up to LARGE_FILE_BYTES first; the larger ones once those workers
+ * have ended, by new ones, so the two never coexist and the workers of the many small files
+ * stay small. A worker that runs out of memory (a file too large for its heap limit) is
+ * replaced by one with a higher limit, which takes its batch again.
  */
-export function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
-  const queue = batches(scan.files);
+export async function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
   const setup: WorkerSetup = { filter: scan.filter, known: scan.cache.size > 0 ? scan.cache.keys() : [] };
-  const count = Math.max(1, Math.min(scan.workers, queue.length));
-  const workers = new Set<Worker>();
   const interned = new Map<string, string>();
+  const large: number[] = [];
+  await runWorkers(scan, script, setup, interned, batches(scan.files, smallFiles(scan.files, large)));
+  if (large.length > 0) await runWorkers(scan, script, setup, interned, batches(scan.files, large));
+}
+
+/** Workers (up to scan.workers) taking batches from `queue` until it is empty. */
+function runWorkers(scan: PoolScan, script: string, setup: WorkerSetup, interned: Map<string, string>, queue: Iterator<number[]>): Promise<void> {
+  const files = scan.files;
+  /** Batches of a worker that ran out of memory, to be taken again before the queue's next. */
+  const retry: number[][] = [];
+  const take = (): number[] | undefined => retry.shift() ?? queue.next().value ?? undefined;
+  const first = take();
+  if (first === undefined) return Promise.resolve();
+  retry.push(first);
+  const workers = new Set<Worker>();
   return new Promise<void>((resolve, reject) => {
     let finished = false;
     let busy = 0;
@@ -152,12 +185,12 @@ export function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
     const start = (heapLimitMb: number | undefined) => {
       const w = startWorker(script, setup, heapLimitMb);
       workers.add(w);
-      let job: WorkerJob | undefined;
+      let job: number[] | undefined;
       const next = () => {
-        job = queue.shift();
+        job = take();
         if (job) {
           busy++;
-          w.postMessage(job);
+          w.postMessage(job.map((i): [string, string] => [files[i].path, files[i].absPath]) satisfies WorkerJob);
         } else if (busy === 0) finish();
       };
       w.on('message', (m: WorkerMessage) => {
@@ -165,9 +198,13 @@ export function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
         try {
           if (m.type === 'error') throw new Error(`scan worker failed: ${m.message}`);
           if (m.type === 'results') {
+            const done = job!;
             busy--;
             job = undefined;
-            for (const r of m.results) scan.onFile(r.path, analysisOf(r, scan.cache, interned));
+            m.results.forEach((r, k) => {
+              if (r.path !== files[done[k]].path) throw new Error(`scan worker: ${r.path} answered for ${files[done[k]].path}`);
+              scan.onFile(done[k], r.path, analysisOf(r, scan.cache, interned));
+            });
           }
           next();
         } catch (e) {
@@ -180,7 +217,7 @@ export function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
         scan.onOutOfMemory?.(heapLimitMb);
         if (job) {
           busy--;
-          queue.unshift(job);
+          retry.unshift(job);
         }
         start(raisedHeapLimit(heapLimitMb));
       });
@@ -188,6 +225,14 @@ export function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
         if (!finished && workers.has(w)) finish(new Error(`scan worker exited with code ${code}`));
       });
     };
+    // As many workers as there are batches, up to scan.workers: peek without consuming a generator twice.
+    let count = 1;
+    while (count < scan.workers) {
+      const more = queue.next().value;
+      if (more === undefined) break;
+      retry.push(more);
+      count++;
+    }
     for (let i = 0; i < count; i++) start(scan.heapLimitMb ?? WORKER_HEAP_MB);
   });
 }

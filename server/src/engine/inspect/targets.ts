@@ -45,7 +45,9 @@ export function sqliteTargets(config: RulesConfig | undefined, databaseFiles: re
     const role = roleOfFileName(config, basename(f.path));
     if (!role && fromWorkspace) return;
     seen.add(f.absPath);
-    out.push(role ? { ...f, ...role } : { ...f, role: 'given' });
+    // By name: a walked file's absPath is a getter, which a spread would not copy (workspace.ts).
+    const file = { path: f.path, absPath: f.absPath };
+    out.push(role ? { ...file, ...role } : { ...file, role: 'given' });
   };
   for (const f of databaseFiles) add(f, true);
   for (const f of given) add(f, false);
