@@ -22,7 +22,7 @@ export interface InspectDeps {
   folders: readonly WorkspaceState[];
   serialize(what: string, task: () => Promise<void>): Promise<void>;
   /** Re-publishes every folder's diagnostics (which merge in `findingsOf`). */
-  publish(startedAt: number): void;
+  publish(startedAt: number): Promise<void>;
   log(message: string): void;
 }
 
@@ -109,7 +109,7 @@ export function registerInspectRequests(connection: Connection, deps: InspectDep
           });
           deps.log(`Inspected ${state.root}: ${sqlite.databases.length} SQLite file(s), ${pgs.length} Postgres connection(s)${trusted ? '' : ' (untrusted workspace: no connection made)'}, ${sqlite.findings.length} finding(s)`);
         }
-        deps.publish(Date.now());
+        await deps.publish(Date.now());
       } catch (e) {
         failure = e;
       }

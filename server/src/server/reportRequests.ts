@@ -40,7 +40,7 @@ export interface ReportDeps {
   /** Runs a task after every earlier scan or re-check (the server's chain). */
   serialize(what: string, task: () => Promise<void>): Promise<void>;
   /** Re-evaluates every folder, publishes changed diagnostics and the idle status. */
-  publish(startedAt: number): void;
+  publish(startedAt: number): Promise<void>;
   log(message: string): void;
 }
 
@@ -90,7 +90,7 @@ export function registerReportRequests(connection: Connection, deps: ReportDeps)
         failure = e;
       } finally {
         // A cancelled scan leaves the folder's last results in place; publishing restores the idle status.
-        deps.publish(started);
+        await deps.publish(started);
       }
     });
     cancelled.dispose();

@@ -76,8 +76,8 @@ export function startServer({ connection }: ServerOptions): void {
     void connection.sendNotification(StatusNotification, { state, ...lastStatus, ...(message ? { message } : {}) } satisfies StatusParams);
   }
 
-  /** Re-runs the rules over every folder and publishes what changed. */
-  function publishAll(startedAt: number): void {
+  /** Re-runs the rules over every folder and publishes what changed, then the idle status (after the diagnostics). */
+  async function publishAll(startedAt: number): Promise<void> {
     const next = new Map<string, FileDiagnostics>();
     let errors = 0;
     let warnings = 0;
@@ -103,7 +103,7 @@ export function startServer({ connection }: ServerOptions): void {
         else warnings++;
       }
     }
-    publisher.publish(next, true);
+    await publisher.publish(next, true);
     lastStatus = { findings: total, errors, warnings, filesScanned, durationMs: Date.now() - startedAt };
     sendStatus('idle', Date.now() - startedAt);
   }
@@ -118,7 +118,7 @@ export function startServer({ connection }: ServerOptions): void {
     if (!state.settings.enable || state.scanned) return;
     const next = new Map<string, FileDiagnostics>([[uri, { root: state.root, findings: [], problems: [] }]]);
     publisher.group(state.root, state.evaluate().findings.filter((f) => f.path === rel), next);
-    publisher.publish(next, false);
+    await publisher.publish(next, false);
   }
 
   async function scanAll(): Promise<void> {
@@ -134,7 +134,7 @@ export function startServer({ connection }: ServerOptions): void {
       }
       log(`Scanned ${state.root}: ${state.filesScanned} files in ${Date.now() - started} ms`);
     }
-    publishAll(started);
+    await publishAll(started);
   }
 
   async function pullSettings(): Promise<void> {
@@ -168,7 +168,7 @@ export function startServer({ connection }: ServerOptions): void {
         await scanAll();
         return;
       }
-      publishAll(started);
+      await publishAll(started);
     });
     return version;
   }
@@ -238,7 +238,7 @@ export function startServer({ connection }: ServerOptions): void {
         if (at.state.isRulesFile(at.rel) && JSON.stringify(at.state.rulesFile?.config?.ignore ?? []) !== ignoreBefore) rescan = true;
       }
       if (rescan) await scanAll();
-      else publishAll(started);
+      else await publishAll(started);
     });
   });
 
@@ -249,7 +249,7 @@ export function startServer({ connection }: ServerOptions): void {
     void serialize('open', async () => {
       const started = Date.now();
       await at.state.setDocument(at.rel, e.document.getText());
-      if (at.state.scanned) publishAll(started);
+      if (at.state.scanned) await publishAll(started);
     });
     // After the open's diagnostics are out: the first edit then updates this parse.
     void serialize('keep parse', async () => at.state.keepParse(at.rel));
@@ -263,7 +263,7 @@ export function startServer({ connection }: ServerOptions): void {
       const started = Date.now();
       await at.state.setDocument(at.rel, undefined);
       await at.state.diskChanged(at.rel, false);
-      publishAll(started);
+      await publishAll(started);
     });
   });
 
