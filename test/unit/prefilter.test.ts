@@ -93,6 +93,10 @@ test('escapes, implicit concatenation and SQL at a string start keep a file a ca
     ['python', 'URL = ("postgresql:" "//app@db/platform")'],
     ['python', 'Q = "" "SELECT a, b FROM t"'],
     ['python', 'P = "data/zoe\\x2edb"'],
+    ['python', 'P = "data/zoe\\U0000002edb"'],
+    ['javascript', String.raw`const u = '\u0070ostgres://app@db/platform';`],
+    ['javascript', String.raw`const p = 'data/zoe\u{2e}db';`],
+    ['python', 'P = "data/zoe\\056db"'],
     ['python', 'def up():\n    op.add_column("users", sa.Column("x"))'],
     ['python', 'class S(BaseSettings):\n    port: int = 1'],
   ];
@@ -120,6 +124,8 @@ test('property: for code made of database-ish and neutral fragments, a ruled-out
     '"a" "b"\n', '"\\\\n"\n', '"/tmp/x"\n', '"http"\n', '":"\n', '"//"\n', '"zoe"\n', '".db"\n', '"sel" "ect 1"\n',
     'conn.execute("UPDATE t SET a = 1")\n', 'os.getenv("X")\n', '"postgres://h/db"\n', 'f"{a}://{b}"\n', '"host=h dbname=d"\n',
     'connect(dbname="x")\n', '"\\x2e"\n', 'Table("t", meta)\n', 'print("done")\n', '# comment SELECT 1 FROM t\n',
+    '"\\x70ostgres"\n', '"\\u0064b"\n', '"\\56db"\n', '"\\u00e9"\n', "'use strict'\n", "'delete'\n", '"--x"\n', '"\\nselect "\n',
+    '"use "\n', '"x;"\n', 'createTable("t")\n', '"table"\n', '"host"\n', '"=h "\n', '"https://x"\n',
   );
   fc.assert(fc.property(fc.array(fragment, { maxLength: 12 }), (parts) => {
     const text = parts.join('');
@@ -199,12 +205,13 @@ test('env access to a database variable, or to one the rules file declares, keep
   }
 });
 
-test('real-code triggers that name no database: use strict, Object.defineProperty, https links; their database forms stay', () => {
+test('real-code triggers that name no database (use strict, Object.defineProperty, https links, string values like \'delete\', CLI flags, HTML tables); their database forms stay', () => {
   const ruledOut: Array<[FileType, string]> = [
     ['javascript', "'use strict';\nObject.defineProperty(exports, '__esModule', { value: true });\nexports.x = 1;\n"],
     ['javascript', '"use client";\n// See https://example.com/docs for the entity model.\nexport const y = 2;\n'],
     ['python', '# https://docs.python.org/3/\nx = "use strict"\n'],
     ['text', 'see https://example.org\n'],
+    ['javascript', "const m = 'delete';\nrun(['--help']);\napp.get('/*', h);\nconst html = '<table></table>';\nconst o = { host: h, port: 1 };\n"],
   ];
   for (const [type, text] of ruledOut) {
     assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
@@ -219,9 +226,29 @@ test('real-code triggers that name no database: use strict, Object.definePropert
     ['javascript', "@/* typeorm */ Entity('users')\nexport class User {}\n"],
     ['javascript', "const url = 'postgresql+asyncpg://u@h/app';\n"],
     ['javascript', "const url = 'jdbc:mysql://h:3306/app';\n"],
-    ['python', "q = f\"USE {names['app']};\"\n"],
     ['python', "q = 'USE ' 'app;'\n"],
     ['text', 'see rediss://cache:6380/0\n'],
+    ['javascript', "q('delete from users');\n"],
+    ['javascript', "q('-- note\\nselect * from users');\n"],
+    ['javascript', "q('/* note */ select * from users');\n"],
+    ['python', 'q = """\n-- migrate\nSELECT * FROM users\n"""\n'],
+    ['python', 'q = """USE app\n;"""\n'],
+    ['python', 'q = ("SELECT"\n     " * FROM t")\n'],
+    ['javascript', 'knex.schema.createTable("users", (t) => {});\n'],
+    ['javascript', "export const users = pgTable<Cols>('users', {});\n"],
+    ['javascript', 'class U extends Model { static tableName = "users"; }\n'],
+    ['javascript', "const dsn = 'host = pg port=5432 user=app';\n"],
   ];
-  for (const [type, text] of kept) assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
+  for (const [type, text] of kept) {
+    assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
+    const found = detect(type, `m.${type === 'python' ? 'py' : type === 'text' ? 'txt' : 'ts'}`, text);
+    assert.ok(found.references.length + found.tables.length > 0, `nothing found in ${text}`);
+  }
+  // Forms the detectors may read (a placeholder name, a call through `?.` or `['…']`): they stay candidates.
+  const candidates: Array<[FileType, string]> = [
+    ['python', "q = f\"USE {names['app']};\"\n"],
+    ['javascript', 'schema.table?.("documents");\n'],
+    ['javascript', "k['createTable']('users');\n"],
+  ];
+  for (const [type, text] of candidates) assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
 });

@@ -17,11 +17,13 @@
 // - tables: `__tablename__`, `db_table`, `Table(`, Drizzle's `*Table`, knex's `*Table`/`.table`
 //   all contain `table`; Alembic needs `op.`; TypeORM `@Entity`, Sequelize `define`, `tableName`,
 //   knex roots `knex`/`db`/`trx`;
-// - SQL in strings is looked at only when the string starts with a statement keyword
-//   (looksLikeSql), so a quote, optional blanks, then the keyword (or a leading comment).
+// - SQL in strings is looked at only when the string starts with a statement keyword and what
+//   that statement needs next (looksLikeSql; see sqlStartIn);
+// - URLs only with a database's scheme; in JS/TS, tables only from calls and `tableName`, `host`
+//   only as `host=` (comments at JAVASCRIPT).
 // Strings are read decoded, so the test also runs on the text with backslashes dropped and
-// Python's implicit concatenation (`"a" "b"`) joined, and any escape that can spell a letter
-// (`\x`, `\u`, `\N{`, octal) makes a file a candidate outright.
+// Python's implicit concatenation (`"a" "b"`) joined, and on the text with numeric escapes
+// (`\x41`, `\u0041`, octal) spelled out; a named escape (`\N{...}`) makes a file a candidate outright.
 // Config files and scripts (CONFIG_TYPES) are cut the same way under a scan filter: literals or
 // a database variable's name. SQL, Prisma and Markdown are always analyzed.
 
@@ -33,18 +35,31 @@ import { DATABASE_URL_TRIGGER, LITERAL_WORDS } from './literals';
 // times faster there than a case-insensitive one, or than an `includes` per literal.
 /** What may stand between a string's opening quote and its first word: blanks, written or escaped. */
 const LEAD = String.raw`[\s\\ntrfvb]*`;
+/** One character of a '…' or "…" string that does not close it: not the quote, or escaped, or a `{…}` placeholder (f-strings). */
+const inside = (quote: string) => String.raw`(?:[^${quote}\\{]|\\[\s\S]|\{(?:[^{}]|\{[^{}]*\})*\})`;
 /**
- * `USE name;` (MySQL) is SQL to looksLikeSql only with the `;` inside the string, which `'use
- * strict'` and `"use client"` (in most real JS files) lack: in a '…' or "…" string, the text up to
- * a `;` holds no unescaped closing quote, except inside `{…}` (f-strings, placeholders).
+ * What looksLikeSql needs at the start of a string, in the raw text of a '…' or "…" string: a
+ * statement keyword followed by a blank (written or escaped: `'delete'` and `'set'` as values
+ * are no SQL); `USE name;` with its `;` inside the string (which `'use strict'` and `"use
+ * client"`, in most real JS files, lack); a `--` comment whose line ends inside the string (a raw
+ * or escaped newline: `'--help'` is a flag); a block comment closed inside it. Template literals
+ * (`…`, whose `${…}` may hold anything) keep the loose form: the keyword alone.
  */
-const useStatementIn = (quote: string) =>
-  String.raw`${quote}${LEAD}use(?:\s|\\[\s\S])(?:[^${quote};\\{]|\\[\s\S]|\{(?:[^{}]|\{[^{}]*\})*\})*;`;
+const sqlStartIn = (quote: string) =>
+  quote +
+  LEAD +
+  '(?:' +
+  [
+    String.raw`(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|explain)(?:\s|\\[\s\S])`,
+    String.raw`use(?:\s|\\[\s\S])${inside(quote)}*?;`,
+    String.raw`--(?:[^${quote}\\{\n]|\\[^n]|\{(?:[^{}]|\{[^{}]*\})*\})*(?:\n|\\n)`,
+    String.raw`/\*${inside(quote)}*?\*/`,
+  ].join('|') +
+  ')';
 const SQL_START = [
-  String.raw`["'\x60]${LEAD}(?:--|/\*|(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|explain)\b)`,
-  String.raw`\x60${LEAD}use\b`,
-  useStatementIn("'"),
-  useStatementIn('"'),
+  sqlStartIn("'"),
+  sqlStartIn('"'),
+  String.raw`\x60${LEAD}(?:--|/\*|(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|use|explain)\b)`,
 ].join('|');
 /** Literals but URLs (literals.ts LITERAL_WORDS; URLs are DATABASE_URL_TRIGGER, in the patterns) and table names. */
 const COMMON = [...LITERAL_WORDS, 'table'];
@@ -65,9 +80,17 @@ const URL = DATABASE_URL_TRIGGER.source;
 const PYTHON: Triggers = { literals: alternation([...COMMON, 'db_name', 'basesettings']), pattern: new RegExp([URL, SQL_START, String.raw`\bop\s*\.`].join('|')) };
 // Sequelize's `define` needs `sequelize` in the file (its root or an import), so `define` alone,
 // as in every `Object.defineProperty`, is no trigger; TypeORM's entity is the `@Entity` decorator.
+// Its tables come from calls (`.table(`, `createTable(`, `pgTable(`, also `?.(` and `<T>(`, or
+// `['table']`) and `tableName`, not from the word (HTML tables, docs); `host` makes a literal only
+// as a libpq DSN's `host=` (ADO strings need `database`, connection options are named by `database`).
 const JAVASCRIPT: Triggers = {
-  literals: alternation([...COMMON, 'sequelize', 'pgschema', 'mysqlschema', 'usedb']),
-  pattern: new RegExp([URL, SQL_START, String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`].join('|')),
+  literals: alternation([...LITERAL_WORDS.filter((w) => w !== 'host'), 'tablename', 'sequelize', 'pgschema', 'mysqlschema', 'usedb']),
+  pattern: new RegExp(
+    [
+      URL, SQL_START, String.raw`table\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(`, String.raw`table['"\x60]\s*\]`, String.raw`host\s*=`,
+      String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`,
+    ].join('|'),
+  ),
 };
 
 /**
@@ -81,8 +104,19 @@ const LITERALS: Triggers = { literals: alternation(COMMON), pattern: DATABASE_UR
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
 
-/** Escapes that decode to a letter or digit: the literal test cannot see through them. */
-const SPELLING_ESCAPE = /\\(?:[xuUN0-7])/;
+/** Python's `\N{NAME}`: a character by name, which only the detector decodes; such a file is a candidate outright. */
+const NAMED_ESCAPE = /\\N\{/;
+/** Escapes that can spell a letter or digit by its code: `\xHH`, `\uHHHH`, `\u{H…}`, `\UHHHHHHHH`, octal. */
+const NUMERIC_ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{1,3}))/g;
+const HAS_NUMERIC_ESCAPE = new RegExp(NUMERIC_ESCAPE.source);
+
+/** `text` with its numeric escapes replaced by the characters they spell (minified JS is full of `\u00xx`). */
+function decodeNumericEscapes(text: string): string {
+  return text.replace(NUMERIC_ESCAPE, (m, x?: string, braced?: string, u?: string, big?: string, octal?: string) => {
+    const code = octal !== undefined ? parseInt(octal, 8) : parseInt((x ?? braced ?? u ?? big)!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
+}
 
 function triggered(lower: string, t: Triggers): boolean {
   return t.literals.test(lower) || t.pattern.test(lower);
@@ -106,10 +140,22 @@ function decodedApproximation(lower: string): string {
   return lower.replace(/\\\r?\n/g, '').replace(/\\/g, '').replace(ALL_ADJACENT_STRINGS, '');
 }
 
-/** The lower-cased file and, when decoding can change what it spells, its decoded approximation: made on first use. */
-function textsToTest(lower: string): () => string[] {
+/**
+ * The lower-cased file and, when decoding can change what it spells, its decoded approximations
+ * (with numeric escapes spelled out, when it has any): made on first use.
+ */
+function textsToTest(text: string, lower: string): () => string[] {
   let texts: string[] | undefined;
-  return () => (texts ??= lower.includes('\\') || ADJACENT_STRINGS.test(lower) ? [lower, decodedApproximation(lower)] : [lower]);
+  return () => {
+    if (texts) return texts;
+    texts = [lower];
+    if (lower.includes('\\') || ADJACENT_STRINGS.test(lower)) texts.push(decodedApproximation(lower));
+    if (HAS_NUMERIC_ESCAPE.test(text)) {
+      const spelled = decodeNumericEscapes(text).toLowerCase();
+      texts.push(spelled, decodedApproximation(spelled));
+    }
+    return texts;
+  };
 }
 
 /** Whether a word of `lower` (lower-cased text) is the name of a database variable (by its shape) or of a declared one. */
@@ -132,11 +178,11 @@ export function namesDatabaseVariable(lower: string, declared: readonly string[]
 export function prefilter(type: FileType, text: string, filter?: ScanFilter): Verdict {
   const code = type === 'python' || type === 'javascript';
   if (!code && !(filter && CONFIG_TYPES.has(type))) return 'analyze';
-  if (SPELLING_ESCAPE.test(text)) return 'analyze';
+  if (NAMED_ESCAPE.test(text)) return 'analyze';
   const triggers = type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : LITERALS;
   const lower = text.toLowerCase();
   if (triggered(lower, triggers)) return 'analyze'; // most candidates: no decoding needed
-  const texts = textsToTest(lower);
+  const texts = textsToTest(text, lower);
   if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
   if (code && !texts().some((t) => t.includes(ENV))) return 'skip';
