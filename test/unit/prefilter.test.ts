@@ -211,6 +211,7 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['javascript', '"use client";\n// See https://example.com/docs for the entity model.\nexport const y = 2;\n'],
     ['python', '# https://docs.python.org/3/\nx = "use strict"\n'],
     ['text', 'see https://example.org\n'],
+    ['python', 'import socket\nNOTE = "a stable, portable table of notable hosts"\nname = socket.gethostname()\n'],
     ['javascript', "const m = 'delete';\nrun(['--help']);\napp.get('/*', h);\nconst html = '<table></table>';\nconst o = { host: h, port: 1 };\n"],
   ];
   for (const [type, text] of ruledOut) {
@@ -229,6 +230,11 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['python', "q = 'USE ' 'app;'\n"],
     ['text', 'see rediss://cache:6380/0\n'],
     ['javascript', "q('delete from users');\n"],
+    ['python', 'import sqlalchemy as sa\nusers = sa.Table(\n    "users", meta, sa.Column("id"))\n'],
+    ['python', 'class User(Base):\n    __tablename__ = "users"\n'],
+    ['python', 'class User(models.Model):\n    class Meta:\n        db_table = "users"\n'],
+    ['python', 'CFG = {"ENGINE": "myco.backends.postgresql", "NAME": "billing"}\n'],
+    ['python', 'import psycopg2\nconn = psycopg2.connect("host = pg port=5432 user=app")\n'],
     ['javascript', "q('-- note\\nselect * from users');\n"],
     ['javascript', "q('/* note */ select * from users');\n"],
     ['python', 'q = """\n-- migrate\nSELECT * FROM users\n"""\n'],

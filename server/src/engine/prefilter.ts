@@ -77,7 +77,13 @@ function alternation(literals: readonly string[]): RegExp {
 
 /** Triggers of everything but env reads, lower case. */
 const URL = DATABASE_URL_TRIGGER.source;
-const PYTHON: Triggers = { literals: alternation([...COMMON, 'db_name', 'basesettings']), pattern: new RegExp([URL, SQL_START, String.raw`\bop\s*\.`].join('|')) };
+// Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.`), `__tablename__` and
+// `db_table`, not from words like "stable" or "notable"; `host` makes a literal only as `host=`
+// (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
+const PYTHON: Triggers = {
+  literals: alternation([...LITERAL_WORDS.filter((w) => w !== 'host'), '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.']),
+  pattern: new RegExp([URL, SQL_START, String.raw`table(?:\s|\\)*\(`, String.raw`host\s*=`, String.raw`\bop\s*\.`].join('|')),
+};
 // Sequelize's `define` needs `sequelize` in the file (its root or an import), so `define` alone,
 // as in every `Object.defineProperty`, is no trigger; TypeORM's entity is the `@Entity` decorator.
 // Its tables come from calls (`.table(`, `createTable(`, `pgTable(`, also `?.(` and `<T>(`, or
