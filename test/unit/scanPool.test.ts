@@ -10,6 +10,7 @@ import { batches, LARGE_FILE_BYTES, raisedHeapLimit, scanInWorkers, shareStrings
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
+import { StringPool } from '../../server/src/engine/stringPool';
 import type { DbReference, FileAnalysis, TableReference } from '../../server/src/engine/types';
 
 let root: string;
@@ -150,14 +151,15 @@ test('an analysis from a worker keeps its values when its repeated strings are s
   const tables = [table('users', 0), table('users', 1, 'rag'), table('orders', 2)];
   const reference: DbReference = { path: copy(path), range: range(3), kind: 'env-read', engine: 'unknown', target: 'DATABASE_URL', value: 'DATABASE_URL', credentials: false, envVar: copy('DATABASE_URL') };
   const before = JSON.stringify({ references: [reference], tables });
-  const interned = new Map<string, string>();
-  const shared = shareStrings(path, { references: [reference], tables: packTables(tables) }, interned);
+  const pool = new StringPool();
+  const shared = shareStrings(path, { references: [reference], tables: packTables(tables) }, pool);
   // (String identity is not observable in JavaScript; the heap numbers are in the README.)
   assert.ok(shared instanceof PackedAnalysis);
   assert.equal(tableCount(shared), 3);
   assert.equal(JSON.stringify(shared), before, 'the same values, tables in the same form');
   assert.deepEqual(shared.tables, tables);
-  assert.deepEqual([...interned.keys()].sort(), ['DATABASE_URL', 'env-read', 'orders', 'rag', 'unknown', 'users'], 'each distinct string held once');
-  const none = shareStrings(path, { references: [], tables: packTables([]) }, interned);
+  assert.deepEqual(pool.strings().sort(), ['DATABASE_URL', 'env-read', 'orders', 'rag', 'unknown', 'users'], 'each distinct string held once');
+  assert.deepEqual(Object.keys(shared.references[0]), Object.keys(reference), 'no key added for an absent optional string');
+  const none = shareStrings(path, { references: [], tables: packTables([]) }, pool);
   assert.deepEqual(none, { references: [], tables: [] }, 'a file without tables keeps a plain analysis');
 });

@@ -11,6 +11,7 @@ import { DatabaseResolver } from './databases';
 import { combineSummaries, databaseReferences, linkDefinitions, summaryPart, type Evaluation, type EvaluationInput, type SummaryPart } from './audit';
 import type { RulesConfig } from './config/rulesFile';
 import { tableCount } from './packedTables';
+import { StringPool } from './stringPool';
 import type { DbReference, FileAnalysis, Finding, TableReference } from './types';
 
 const PER_FILE_RULES = RULES.filter((r) => !r.crossFile);
@@ -31,6 +32,8 @@ export class IncrementalEvaluator {
   private allowsHardcoded: (path: string) => boolean = () => false;
   private readonly files = new Map<string, FileEntry>();
   private order: string[] = [];
+  /** Findings' messages, one copy each (stringPool.ts): at 100k files ~20 MB of the server's heap otherwise. */
+  private readonly messages = new StringPool();
 
   evaluate(input: EvaluationInput): Evaluation {
     if (input.config !== this.config || this.files.size === 0) {
@@ -92,6 +95,7 @@ export class IncrementalEvaluator {
       isGitIgnored: () => gitIgnored,
       allowsHardcoded: this.allowsHardcoded,
     }, PER_FILE_RULES);
+    for (const f of findings) f.message = this.messages.intern(f.message);
     const entry = { analysis, gitIgnored, references, findings, summary: summaryPart(references, this.resolver) };
     this.files.set(path, entry);
     return entry;

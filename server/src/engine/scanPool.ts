@@ -10,6 +10,7 @@ import type { AnalysisCache } from './audit';
 import { ENV_ONLY, NOTHING } from './detectors';
 import type { ScanFilter } from './prefilter';
 import { PackedAnalysis } from './packedTables';
+import { StringPool } from './stringPool';
 import type { PostedAnalysis, WorkerJob, WorkerMessage, WorkerResult, WorkerSetup } from './scanWorker';
 import type { FileAnalysis } from './types';
 import type { WalkedFile } from './workspace';
@@ -106,28 +107,27 @@ export interface PoolScan {
  * the path, and of `sql` or `postgres`: tens of MB of the server's memory at 100k files), and its
  * tables kept packed (packedTables.ts).
  */
-export function shareStrings(path: string, analysis: PostedAnalysis, interned: Map<string, string>): FileAnalysis {
-  const intern = (s: string) => {
-    const held = interned.get(s);
-    if (held !== undefined) return held;
-    interned.set(s, s);
-    return s;
-  };
+export function shareStrings(path: string, analysis: PostedAnalysis, pool: StringPool): FileAnalysis {
   const tables = analysis.tables;
-  tables.names = tables.names.map(intern);
-  if (tables.schemas) tables.schemas = tables.schemas.map((s) => (s === undefined ? s : intern(s)));
+  tables.names = tables.names.map((n) => pool.intern(n));
+  if (tables.schemas) tables.schemas = tables.schemas.map((s) => pool.maybe(s));
   for (const r of analysis.references) {
     r.path = path;
-    r.kind = intern(r.kind) as typeof r.kind;
-    r.engine = intern(r.engine) as typeof r.engine;
-    if (r.envVar !== undefined) r.envVar = intern(r.envVar);
-    if (r.environment !== undefined) r.environment = intern(r.environment);
+    r.kind = pool.intern(r.kind);
+    r.engine = pool.intern(r.engine);
+    // Targets and values repeat across files too (a database's name, its usual path or URL).
+    r.target = pool.intern(r.target);
+    r.value = pool.intern(r.value);
+    // Set only when present: an absent key must stay absent (same keys, same JSON).
+    if (r.envVar !== undefined) r.envVar = pool.intern(r.envVar);
+    if (r.defaultOf !== undefined) r.defaultOf = pool.intern(r.defaultOf);
+    if (r.environment !== undefined) r.environment = pool.intern(r.environment);
   }
   return tables.names.length === 0 ? { references: analysis.references, tables: [] } : new PackedAnalysis(path, analysis.references, tables);
 }
 
 /** What a worker's result means on this side, the cache updated. */
-function analysisOf(r: WorkerResult, cache: AnalysisCache, interned: Map<string, string>): FileAnalysis | undefined {
+function analysisOf(r: WorkerResult, cache: AnalysisCache, pool: StringPool): FileAnalysis | undefined {
   switch (r.outcome) {
     case 'unreadable':
       return undefined;
@@ -141,7 +141,7 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache, interned: Map<string,
       return held;
     }
     case 'analyzed':
-      return cache.store(r.path, r.key, shareStrings(r.path, r.analysis, interned));
+      return cache.store(r.path, r.key, shareStrings(r.path, r.analysis, pool));
   }
 }
 
@@ -154,14 +154,14 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache, interned: Map<string,
  */
 export async function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
   const setup: WorkerSetup = { filter: scan.filter, known: scan.cache.size > 0 ? scan.cache.keys() : [] };
-  const interned = new Map<string, string>();
+  const pool = new StringPool();
   const large: number[] = [];
-  await runWorkers(scan, script, setup, interned, batches(scan.files, smallFiles(scan.files, large)));
-  if (large.length > 0) await runWorkers(scan, script, setup, interned, batches(scan.files, large));
+  await runWorkers(scan, script, setup, pool, batches(scan.files, smallFiles(scan.files, large)));
+  if (large.length > 0) await runWorkers(scan, script, setup, pool, batches(scan.files, large));
 }
 
 /** Workers (up to scan.workers) taking batches from `queue` until it is empty. */
-function runWorkers(scan: PoolScan, script: string, setup: WorkerSetup, interned: Map<string, string>, queue: Iterator<number[]>): Promise<void> {
+function runWorkers(scan: PoolScan, script: string, setup: WorkerSetup, pool: StringPool, queue: Iterator<number[]>): Promise<void> {
   const files = scan.files;
   /** Batches of a worker that ran out of memory, to be taken again before the queue's next. */
   const retry: number[][] = [];
@@ -203,7 +203,7 @@ function runWorkers(scan: PoolScan, script: string, setup: WorkerSetup, interned
             job = undefined;
             m.results.forEach((r, k) => {
               if (r.path !== files[done[k]].path) throw new Error(`scan worker: ${r.path} answered for ${files[done[k]].path}`);
-              scan.onFile(done[k], r.path, analysisOf(r, scan.cache, interned));
+              scan.onFile(done[k], r.path, analysisOf(r, scan.cache, pool));
             });
           }
           next();
