@@ -205,13 +205,15 @@ test('env access to a database variable, or to one the rules file declares, keep
   }
 });
 
-test('real-code triggers that name no database (use strict, Object.defineProperty, https links, string values like \'delete\', CLI flags, HTML tables); their database forms stay', () => {
+test('real-code triggers that name no database (use strict, Object.defineProperty, https links, string values like \'delete\', Title-case prose, CLI flags, HTML tables); their database forms stay', () => {
   const ruledOut: Array<[FileType, string]> = [
     ['javascript', "'use strict';\nObject.defineProperty(exports, '__esModule', { value: true });\nexports.x = 1;\n"],
     ['javascript', '"use client";\n// See https://example.com/docs for the entity model.\nexport const y = 2;\n'],
     ['python', '# https://docs.python.org/3/\nx = "use strict"\n'],
     ['text', 'see https://example.org\n'],
     ['python', 'import socket\nNOTE = "a stable, portable table of notable hosts"\nname = socket.gethostname()\n'],
+    ['python', 'def f():\n    """Create a new user.\n\n    With care: Set the flag."""\n    return 1\n'],
+    ['javascript', 'throw new Error("Update failed");\nconst s = "Select a file";\n'],
     ['javascript', "const m = 'delete';\nrun(['--help']);\napp.get('/*', h);\nconst html = '<table></table>';\nconst o = { host: h, port: 1 };\n"],
   ];
   for (const [type, text] of ruledOut) {
@@ -230,6 +232,8 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['python', "q = 'USE ' 'app;'\n"],
     ['text', 'see rediss://cache:6380/0\n'],
     ['javascript', "q('delete from users');\n"],
+    ['javascript', "q('DELETE FROM users');\n"],
+    ['python', 'q = "cReate table users (id int)"\n'],
     ['python', 'import sqlalchemy as sa\nusers = sa.Table(\n    "users", meta, sa.Column("id"))\n'],
     ['python', 'class User(Base):\n    __tablename__ = "users"\n'],
     ['python', 'class User(models.Model):\n    class Meta:\n        db_table = "users"\n'],

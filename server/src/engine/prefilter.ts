@@ -37,38 +37,46 @@ import { DATABASE_URL_TRIGGER, LITERAL_WORDS } from './literals';
 const LEAD = String.raw`[\s\\ntrfvb]*`;
 /** One character of a '…' or "…" string that does not close it: not the quote, or escaped, or a `{…}` placeholder (f-strings). */
 const inside = (quote: string) => String.raw`(?:[^${quote}\\{]|\\[\s\S]|\{(?:[^{}]|\{[^{}]*\})*\})`;
+/** `word` matched in any case, in a pattern run on the text as written. */
+const anyCase = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
+const SQL_KEYWORDS = ['select', 'insert', 'replace', 'merge', 'update', 'delete', 'create', 'alter', 'drop', 'with', 'truncate', 'set', 'copy', 'grant', 'revoke', 'pragma', 'attach', 'explain'];
+/** looksLikeSql takes no Title-case keyword: "Select a file", "With care" and every docstring's "Create …" are prose. */
+const NOT_TITLE = String.raw`(?![A-Z][a-z]+(?![A-Za-z]))`;
+const KEYWORD = NOT_TITLE + '(?:' + SQL_KEYWORDS.map(anyCase).join('|') + ')';
 /**
- * What looksLikeSql needs at the start of a string, in the raw text of a '…' or "…" string: a
- * statement keyword followed by a blank (written or escaped: `'delete'` and `'set'` as values
- * are no SQL); `USE name;` with its `;` inside the string (which `'use strict'` and `"use
- * client"`, in most real JS files, lack); a `--` comment whose line ends inside the string (a raw
- * or escaped newline: `'--help'` is a flag); a block comment closed inside it. Template literals
- * (`…`, whose `${…}` may hold anything) keep the loose form: the keyword alone.
+ * What looksLikeSql needs at the start of a string, in the raw text of a '…' or "…" string (as
+ * written, not lower-cased: the keyword's case matters): a statement keyword, not in Title case,
+ * followed by a blank (written or escaped: `'delete'` and `'set'` as values are no SQL); `USE
+ * name;` with its `;` inside the string (which `'use strict'` and `"use client"`, in most real JS
+ * files, lack); a `--` comment whose line ends inside the string (a raw or escaped newline:
+ * `'--help'` is a flag); a block comment closed inside it. Template literals (`…`, whose `${…}`
+ * may hold anything) keep the loose form: the keyword alone.
  */
 const sqlStartIn = (quote: string) =>
   quote +
   LEAD +
   '(?:' +
   [
-    String.raw`(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|explain)(?:\s|\\[\s\S])`,
-    String.raw`use(?:\s|\\[\s\S])${inside(quote)}*?;`,
+    String.raw`${KEYWORD}(?:\s|\\[\s\S])`,
+    String.raw`${NOT_TITLE}${anyCase('use')}(?:\s|\\[\s\S])${inside(quote)}*?;`,
     String.raw`--(?:[^${quote}\\{\n]|\\[^n]|\{(?:[^{}]|\{[^{}]*\})*\})*(?:\n|\\n)`,
     String.raw`/\*${inside(quote)}*?\*/`,
   ].join('|') +
   ')';
-const SQL_START = [
-  sqlStartIn("'"),
-  sqlStartIn('"'),
-  String.raw`\x60${LEAD}(?:--|/\*|(?:select|insert|replace|merge|update|delete|create|alter|drop|with|truncate|set|copy|grant|revoke|pragma|attach|use|explain)\b)`,
-].join('|');
+/** SQL at a string's start; run on the text as written. */
+const SQL_START = new RegExp(
+  [sqlStartIn("'"), sqlStartIn('"'), String.raw`\x60${LEAD}(?:--|/\*|${NOT_TITLE}(?:${[...SQL_KEYWORDS, 'use'].map(anyCase).join('|')})\b)`].join('|'),
+);
 /** Literals but URLs (literals.ts LITERAL_WORDS; URLs are DATABASE_URL_TRIGGER, in the patterns) and table names. */
 const COMMON = [...LITERAL_WORDS, 'table'];
 
 interface Triggers {
-  /** The literals, as one alternation. */
+  /** The literals, as one alternation (on the lower-cased text). */
   literals: RegExp;
-  /** What a literal cannot say (word boundaries, SQL at a string's start). */
+  /** What a literal cannot say (word boundaries), on the lower-cased text. */
   pattern: RegExp;
+  /** SQL at a string's start, on the text as written. */
+  sql?: RegExp;
 }
 
 function alternation(literals: readonly string[]): RegExp {
@@ -82,7 +90,8 @@ const URL = DATABASE_URL_TRIGGER.source;
 // (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
 const PYTHON: Triggers = {
   literals: alternation([...LITERAL_WORDS.filter((w) => w !== 'host'), '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.']),
-  pattern: new RegExp([URL, SQL_START, String.raw`table(?:\s|\\)*\(`, String.raw`host\s*=`, String.raw`\bop\s*\.`].join('|')),
+  pattern: new RegExp([URL, String.raw`table(?:\s|\\)*\(`, String.raw`host\s*=`, String.raw`\bop\s*\.`].join('|')),
+  sql: SQL_START,
 };
 // Sequelize's `define` needs `sequelize` in the file (its root or an import), so `define` alone,
 // as in every `Object.defineProperty`, is no trigger; TypeORM's entity is the `@Entity` decorator.
@@ -93,10 +102,11 @@ const JAVASCRIPT: Triggers = {
   literals: alternation([...LITERAL_WORDS.filter((w) => w !== 'host'), 'tablename', 'sequelize', 'pgschema', 'mysqlschema', 'usedb']),
   pattern: new RegExp(
     [
-      URL, SQL_START, String.raw`table\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(`, String.raw`table['"\x60]\s*\]`, String.raw`host\s*=`,
+      URL, String.raw`table\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(`, String.raw`table['"\x60]\s*\]`, String.raw`host\s*=`,
       String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`,
     ].join('|'),
   ),
+  sql: SQL_START,
 };
 
 /**
@@ -124,8 +134,14 @@ function decodeNumericEscapes(text: string): string {
   });
 }
 
-function triggered(lower: string, t: Triggers): boolean {
-  return t.literals.test(lower) || t.pattern.test(lower);
+/** A text to test, as written and lower-cased. */
+interface Sample {
+  text: string;
+  lower: string;
+}
+
+function triggered(s: Sample, t: Triggers): boolean {
+  return t.literals.test(s.lower) || t.pattern.test(s.lower) || (t.sql?.test(s.text) ?? false);
 }
 
 /** What a scan knows that a file's analysis does not: the rules file's own variable names. */
@@ -137,28 +153,30 @@ export interface ScanFilter {
 /** Whether to parse a file: `env-only` means its only trigger is env access to variables that do not matter. */
 export type Verdict = 'analyze' | 'skip' | 'env-only';
 
-/** Two string literals side by side (`"a" "b"`, `'a' f'b'`), in lower-cased text. */
-const ADJACENT_STRINGS = /["'][ \t\r\n]*[rbuf]{0,3}["']/;
+/** Two string literals side by side (`"a" "b"`, `'a' f'b'`, `"a" R"b"`). */
+const ADJACENT_STRINGS = /["'][ \t\r\n]*[rbufRBUF]{0,3}["']/;
 const ALL_ADJACENT_STRINGS = new RegExp(ADJACENT_STRINGS.source, 'g');
 
-/** Of lower-cased text: `\` + newline (a line continuation) and other backslashes dropped; `"a" "b"` joined. */
-function decodedApproximation(lower: string): string {
-  return lower.replace(/\\\r?\n/g, '').replace(/\\/g, '').replace(ALL_ADJACENT_STRINGS, '');
+/** `\` + newline (a line continuation) and other backslashes dropped; `"a" "b"` joined. */
+function decodedApproximation(text: string): string {
+  return text.replace(/\\\r?\n/g, '').replace(/\\/g, '').replace(ALL_ADJACENT_STRINGS, '');
 }
+
+const sample = (text: string): Sample => ({ text, lower: text.toLowerCase() });
 
 /**
  * The lower-cased file and, when decoding can change what it spells, its decoded approximations
  * (with numeric escapes spelled out, when it has any): made on first use.
  */
-function textsToTest(text: string, lower: string): () => string[] {
-  let texts: string[] | undefined;
+function textsToTest(first: Sample): () => Sample[] {
+  let texts: Sample[] | undefined;
   return () => {
     if (texts) return texts;
-    texts = [lower];
-    if (lower.includes('\\') || ADJACENT_STRINGS.test(lower)) texts.push(decodedApproximation(lower));
-    if (HAS_NUMERIC_ESCAPE.test(text)) {
-      const spelled = decodeNumericEscapes(text).toLowerCase();
-      texts.push(spelled, decodedApproximation(spelled));
+    texts = [first];
+    if (first.text.includes('\\') || ADJACENT_STRINGS.test(first.text)) texts.push(sample(decodedApproximation(first.text)));
+    if (HAS_NUMERIC_ESCAPE.test(first.text)) {
+      const spelled = decodeNumericEscapes(first.text);
+      texts.push(sample(spelled), sample(decodedApproximation(spelled)));
     }
     return texts;
   };
@@ -186,14 +204,14 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   if (!code && !(filter && CONFIG_TYPES.has(type))) return 'analyze';
   if (NAMED_ESCAPE.test(text)) return 'analyze';
   const triggers = type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : LITERALS;
-  const lower = text.toLowerCase();
-  if (triggered(lower, triggers)) return 'analyze'; // most candidates: no decoding needed
-  const texts = textsToTest(text, lower);
+  const first = sample(text);
+  if (triggered(first, triggers)) return 'analyze'; // most candidates: no decoding needed
+  const texts = textsToTest(first);
   if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
-  if (code && !texts().some((t) => t.includes(ENV))) return 'skip';
+  if (code && !texts().some((t) => t.lower.includes(ENV))) return 'skip';
   if (!filter) return 'analyze';
-  return texts().some((t) => namesDatabaseVariable(t, filter.declaredEnvNames)) ? 'analyze' : 'env-only';
+  return texts().some((t) => namesDatabaseVariable(t.lower, filter.declaredEnvNames)) ? 'analyze' : 'env-only';
 }
 
 /** False only when a file of this type certainly yields no references and no tables. */
