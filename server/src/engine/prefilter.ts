@@ -4,23 +4,24 @@
 //
 // It must be a superset of what the detectors find, so each trigger is tied to what a detector
 // looks for (python.ts, javascript.ts, literals.ts, sqlTables.ts):
-// - URLs need `://`; SQLite paths end in .db/.sqlite/.sqlite3/.db3 (any case); libpq DSNs need
-//   `dbname` or `host`; ADO strings need `Database` or `Initial Catalog`;
+// - literals: a URL needs a database's scheme before `://` (`postgresql+asyncpg://`, not
+//   `https://`); a SQLite path ends in .db/.sqlite/.sqlite3/.db3 (any case); a libpq DSN needs
+//   `dbname` or `host=`; an ADO string needs `Database` or `Initial Catalog`;
 // - env refs are recorded for every variable: getenv/environ/putenv, process.env, Deno.env,
 //   import.meta.env all contain `env`; pydantic settings need `BaseSettings`. In a scan, though,
 //   only reads of *database* variables survive (audit.ts `databaseReferences`), so with a
 //   `ScanFilter` a file whose only trigger is `env` is parsed only when a word in it is a
 //   database variable's name (envVars.ts) or one the rules file declares: most code reads
 //   LOG_LEVEL or PORT, and parsing it for that is most of a scan's time;
-// - names: `dbname=`/`database=`/`db_name=` options, Sequelize's constructor, Mongo's `.db()` /
-//   `useDb()`, Drizzle's `pgSchema`/`mysqlSchema`;
-// - tables: `__tablename__`, `db_table`, `Table(`, Drizzle's `*Table`, knex's `*Table`/`.table`
-//   all contain `table`; Alembic needs `op.`; TypeORM `@Entity`, Sequelize `define`, `tableName`,
-//   knex roots `knex`/`db`/`trx`;
-// - SQL in strings is looked at only when the string starts with a statement keyword and what
-//   that statement needs next (looksLikeSql; see sqlStartIn);
-// - URLs only with a database's scheme; in JS/TS, tables only from calls and `tableName`, `host`
-//   only as `host=` (comments at JAVASCRIPT).
+// - names: `dbname=`/`database=`/`db_name=` options, Django's `…backends.<engine>`, Sequelize's
+//   constructor, Mongo's `.db()` / `useDb()`, Drizzle's `pgSchema`/`mysqlSchema`;
+// - tables: calls (`Table(`, `sa.table(`, Drizzle's `pgTable(`, knex's `createTable(`/`.table(`),
+//   `__tablename__`, `db_table`, `tableName`; Alembic's `op.`; TypeORM's `@Entity`; knex roots
+//   `knex`/`db`/`trx` (Sequelize's `define` needs `sequelize` in the file anyway);
+// - SQL in strings only when the string starts as looksLikeSql wants it (sqlStartIn): a
+//   keyword not in Title case and what that statement needs next.
+// Real code is the measure: 'use strict', Object.defineProperty, https links, docstrings and
+// words like "stable" once made most of a real JS/Python tree a candidate.
 // Strings are read decoded, so the test also runs on the text with backslashes dropped and
 // Python's implicit concatenation (`"a" "b"`) joined, and on the text with numeric escapes
 // (`\x41`, `\u0041`, octal) spelled out; a named escape (`\N{...}`) makes a file a candidate outright.
@@ -31,8 +32,9 @@ import type { FileType } from './detectors';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { DATABASE_URL_TRIGGER, LITERAL_WORDS } from './literals';
 
-// The tests run on the lower-cased text: one case-sensitive alternation of the literals is many
-// times faster there than a case-insensitive one, or than an `includes` per literal.
+// The literal tests run on the lower-cased text: one case-sensitive alternation of the literals is
+// many times faster there than a case-insensitive one, or than an `includes` per literal. SQL at
+// a string's start runs on the text as written, where a keyword's case tells prose from SQL.
 /** What may stand between a string's opening quote and its first word: blanks, written or escaped. */
 const LEAD = String.raw`[\s\\ntrfvb]*`;
 /** One character of a '…' or "…" string that does not close it: not the quote, or escaped, or a `{…}` placeholder (f-strings). */
@@ -67,8 +69,6 @@ const sqlStartIn = (quote: string) =>
 const SQL_START = new RegExp(
   [sqlStartIn("'"), sqlStartIn('"'), String.raw`\x60${LEAD}(?:--|/\*|${NOT_TITLE}(?:${[...SQL_KEYWORDS, 'use'].map(anyCase).join('|')})\b)`].join('|'),
 );
-/** Literals but URLs (literals.ts LITERAL_WORDS; URLs are DATABASE_URL_TRIGGER, in the patterns) and table names. */
-const COMMON = [...LITERAL_WORDS, 'table'];
 
 interface Triggers {
   /** The literals, as one alternation (on the lower-cased text). */
@@ -115,7 +115,8 @@ const JAVASCRIPT: Triggers = {
  * trigger or a database variable's name. SQL, Prisma and Markdown (fenced code) name tables.
  */
 const CONFIG_TYPES = new Set<FileType>(['yaml', 'shell', 'dotenv', 'dockerfile', 'ini', 'toml', 'json', 'text']);
-const LITERALS: Triggers = { literals: alternation(COMMON), pattern: DATABASE_URL_TRIGGER };
+/** Config files and scripts: literals only (their detectors name no tables). */
+const LITERALS: Triggers = { literals: alternation(LITERAL_WORDS), pattern: DATABASE_URL_TRIGGER };
 
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
