@@ -24,8 +24,9 @@ test('dbAudit.server.runtime: empty, blank or junk means VS Code\'s own Node', (
   assert.equal(serverRuntime(' /usr/bin/node '), '/usr/bin/node');
 });
 
-test('the server runs with the extension host\'s environment and two malloc arenas, unless the user chose a number', () => {
+test('the server runs with the extension host\'s environment, two malloc arenas and a fixed mmap threshold, unless the user chose numbers', () => {
   const env = serverEnvironment({ PATH: '/usr/bin', DB_AUDIT_X: '1' });
-  assert.deepEqual(env, { PATH: '/usr/bin', DB_AUDIT_X: '1', MALLOC_ARENA_MAX: '2' });
+  assert.deepEqual(env, { PATH: '/usr/bin', DB_AUDIT_X: '1', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' });
   assert.equal(serverEnvironment({ MALLOC_ARENA_MAX: '8' }).MALLOC_ARENA_MAX, '8');
+  assert.equal(serverEnvironment({ MALLOC_MMAP_THRESHOLD_: '65536' }).MALLOC_MMAP_THRESHOLD_, '65536');
 });
