@@ -214,6 +214,7 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['python', 'import socket\nNOTE = "a stable, portable table of notable hosts"\nname = socket.gethostname()\n'],
     ['python', 'def f():\n    """Create a new user.\n\n    With care: Set the flag."""\n    return 1\n'],
     ['javascript', 'throw new Error("Update failed");\nconst s = "Select a file";\n'],
+    ['javascript', "// Don't update the cache, won't set it either.\n/** Calls `set()` and `delete` on the map. */\nexport const f = (m) => m;\n"],
     ['javascript', "const m = 'delete';\nrun(['--help']);\napp.get('/*', h);\nconst html = '<table></table>';\nconst o = { host: h, port: 1 };\n"],
   ];
   for (const [type, text] of ruledOut) {
@@ -234,6 +235,8 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['javascript', "q('delete from users');\n"],
     ['javascript', "q('DELETE FROM users');\n"],
     ['python', 'q = "cReate table users (id int)"\n'],
+    ['javascript', 'const q = `\n  DELETE FROM users WHERE id = ${id}`;\n'],
+    ['python', 'q = "\\n\\tselect * from users"\n'],
     ['python', 'import sqlalchemy as sa\nusers = sa.Table(\n    "users", meta, sa.Column("id"))\n'],
     ['python', 'class User(Base):\n    __tablename__ = "users"\n'],
     ['python', 'class User(models.Model):\n    class Meta:\n        db_table = "users"\n'],

@@ -35,8 +35,11 @@ import { DATABASE_URL_TRIGGER, LITERAL_WORDS } from './literals';
 // The literal tests run on the lower-cased text: one case-sensitive alternation of the literals is
 // many times faster there than a case-insensitive one, or than an `includes` per literal. SQL at
 // a string's start runs on the text as written, where a keyword's case tells prose from SQL.
-/** What may stand between a string's opening quote and its first word: blanks, written or escaped. */
-const LEAD = String.raw`[\s\\ntrfvb]*`;
+/**
+ * What may stand between a string's opening quote and its first word: blanks, written or escaped
+ * (`\n`, `\t`, a line continuation). Not bare letters: "don't update" in a comment is no SQL.
+ */
+const LEAD = String.raw`(?:\s|\\[ntrfv]|\\\r?\n)*`;
 /** One character of a '…' or "…" string that does not close it: not the quote, or escaped, or a `{…}` placeholder (f-strings). */
 const inside = (quote: string) => String.raw`(?:[^${quote}\\{]|\\[\s\S]|\{(?:[^{}]|\{[^{}]*\})*\})`;
 /** `word` matched in any case, in a pattern run on the text as written. */
@@ -51,8 +54,8 @@ const KEYWORD = NOT_TITLE + '(?:' + SQL_KEYWORDS.map(anyCase).join('|') + ')';
  * followed by a blank (written or escaped: `'delete'` and `'set'` as values are no SQL); `USE
  * name;` with its `;` inside the string (which `'use strict'` and `"use client"`, in most real JS
  * files, lack); a `--` comment whose line ends inside the string (a raw or escaped newline:
- * `'--help'` is a flag); a block comment closed inside it. Template literals (`…`, whose `${…}`
- * may hold anything) keep the loose form: the keyword alone.
+ * `'--help'` is a flag); a block comment closed inside it. In template literals (`…`, whose
+ * `${…}` may hold anything) a keyword and a blank, or a comment's start, suffice.
  */
 const sqlStartIn = (quote: string) =>
   quote +
@@ -67,7 +70,7 @@ const sqlStartIn = (quote: string) =>
   ')';
 /** SQL at a string's start; run on the text as written. */
 const SQL_START = new RegExp(
-  [sqlStartIn("'"), sqlStartIn('"'), String.raw`\x60${LEAD}(?:--|/\*|${NOT_TITLE}(?:${[...SQL_KEYWORDS, 'use'].map(anyCase).join('|')})\b)`].join('|'),
+  [sqlStartIn("'"), sqlStartIn('"'), String.raw`\x60${LEAD}(?:--|/\*|${NOT_TITLE}(?:${[...SQL_KEYWORDS, 'use'].map(anyCase).join('|')})(?:\s|\\[\s\S]))`].join('|'),
 );
 
 interface Triggers {
