@@ -33,6 +33,17 @@ test('any tables survive packing: values, key order, schema only where written',
   }));
 });
 
+test('packed numbers are 32-bit and survive a worker\'s post (a structured clone) up to the largest line and column', () => {
+  const big = 2 ** 31 - 1; // an LSP position is a 32-bit unsigned value; files under the size cap stay far below
+  const tables: TableReference[] = [{ path: 'db/x.sql', range: { start: { line: big, character: 0 }, end: { line: big, character: big } }, name: 't', form: 'orm', declaration: true }];
+  const packed = packTables(tables);
+  assert.ok(packed.numbers instanceof Int32Array);
+  assert.deepEqual(unpackTables('db/x.sql', structuredClone(packed)), tables);
+  fc.assert(fc.property(fc.array(tableArb, { maxLength: 40 }), (ts) => {
+    assert.deepEqual(unpackTables('db/x.sql', structuredClone(packTables(ts))), ts);
+  }));
+});
+
 test('a detector\'s tables survive packing, and a packed analysis reads and serializes as the plain one', () => {
   const text = [
     'CREATE TABLE rag.documents (id int);',

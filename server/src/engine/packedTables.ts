@@ -11,12 +11,13 @@ const FORMS: readonly TableForm[] = ['sql', 'sqlalchemy', 'alembic', 'prisma', '
 /** Numbers per table: start line, start character, end line, end character, form index * 2 + declaration. */
 const FIELDS = 5;
 
-/** Tables without their path (the file's) and without objects per table; plain arrays, so a worker can post them. */
+/** Tables without their path (the file's) and without objects per table; arrays a worker can post. */
 export interface PackedTables {
   names: string[];
   /** Each table's schema qualifier (undefined when none is written); absent when no table has one. */
   schemas?: Array<string | undefined>;
-  numbers: number[];
+  /** 32-bit: half the bytes of a number array's (8 per element), ~7 MB of the server's heap at 359k tables. */
+  numbers: Int32Array;
 }
 
 export function packTables(tables: readonly TableReference[]): PackedTables {
@@ -29,7 +30,8 @@ export function packTables(tables: readonly TableReference[]): PackedTables {
     const { start, end } = t.range;
     numbers.push(start.line, start.character, end.line, end.character, FORMS.indexOf(t.form) * 2 + (t.declaration ? 1 : 0));
   });
-  return schemas ? { names, schemas, numbers } : { names, numbers };
+  const packed = Int32Array.from(numbers);
+  return schemas ? { names, schemas, numbers: packed } : { names, numbers: packed };
 }
 
 /** The tables again, each with the same properties in the same order as the detectors write them (collector.ts). */
