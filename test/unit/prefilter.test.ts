@@ -15,6 +15,9 @@ before(async () => {
 
 const REPO = path.resolve(__dirname, '../..');
 
+/** A file name of each type, for cases written as text. */
+const SAMPLE_PATH: Partial<Record<FileType, string>> = { python: 'm.py', javascript: 'm.ts', dotenv: '.env', shell: 'run.sh', yaml: 'docker-compose.yml', text: 'notes.txt', json: 'package.json', sql: 'a.sql' };
+
 /** What the detector itself finds, bypassing the prefilter. */
 function detect(type: FileType, rel: string, text: string) {
   return detectorFor(type)({ path: rel, text });
@@ -105,7 +108,7 @@ test('escapes, implicit concatenation and SQL at a string start keep a file a ca
   }
   // And the detectors do find something in each (so the cases are real references).
   for (const [type, text] of cases) {
-    const rel = type === 'python' ? 'm.py' : 'm.ts';
+    const rel = SAMPLE_PATH[type]!;
     const found = detect(type, rel, text);
     assert.ok(found.references.length + found.tables.length > 0, `nothing found in ${text}`);
   }
@@ -196,7 +199,7 @@ test('env access to a database variable, or to one the rules file declares, keep
   for (const [type, text, want, declared] of cases) {
     const filter = { declaredEnvNames: declared ?? [] };
     assert.equal(prefilter(type, text, filter), want, text);
-    const rel = { python: 'm.py', javascript: 'm.ts', dotenv: '.env', shell: 'run.sh', yaml: 'docker-compose.yml', text: 'notes.txt', json: 'package.json', sql: 'a.sql' }[type as string]!;
+    const rel = SAMPLE_PATH[type]!;
     assertEnvOnlySound(type, rel, text, filter);
     // Without a filter (a detector's own view), env access alone keeps a file a candidate, and config files are always read.
     if (want !== 'skip') assert.equal(prefilter(type, text), 'analyze', text);
@@ -219,7 +222,7 @@ test('real-code triggers that name no database (use strict, Object.definePropert
   ];
   for (const [type, text] of ruledOut) {
     assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
-    const found = detect(type, `m.${type === 'python' ? 'py' : type === 'text' ? 'txt' : 'js'}`, text);
+    const found = detect(type, SAMPLE_PATH[type]!, text);
     assert.deepEqual([found.references.length, found.tables.length], [0, 0], text);
   }
   const kept: Array<[FileType, string]> = [
@@ -254,7 +257,7 @@ test('real-code triggers that name no database (use strict, Object.definePropert
   ];
   for (const [type, text] of kept) {
     assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
-    const found = detect(type, `m.${type === 'python' ? 'py' : type === 'text' ? 'txt' : 'ts'}`, text);
+    const found = detect(type, SAMPLE_PATH[type]!, text);
     assert.ok(found.references.length + found.tables.length > 0, `nothing found in ${text}`);
   }
   // Forms the detectors may read (a placeholder name, a call through `?.` or `['…']`): they stay candidates.

@@ -195,7 +195,7 @@ export class AnalysisCache {
     const skipped = ruledOut({ path: relPath, text }, type, filter);
     if (skipped) return skipped;
     const key = AnalysisCache.key(relPath, text);
-    return this.hit(relPath, key) ?? this.store(relPath, key, detectorFor(type!)(editing ? { path: relPath, text, editing } : { path: relPath, text }));
+    return this.hit(relPath, key) ?? this.store(relPath, key, detectorFor(type!)({ path: relPath, text, editing }));
   }
 
   /**

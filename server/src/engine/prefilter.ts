@@ -40,8 +40,12 @@ import { DATABASE_URL_TRIGGER, LITERAL_WORDS } from './literals';
  * (`\n`, `\t`, a line continuation). Not bare letters: "don't update" in a comment is no SQL.
  */
 const LEAD = String.raw`(?:\s|\\[ntrfv]|\\\r?\n)*`;
-/** One character of a '…' or "…" string that does not close it: not the quote, or escaped, or a `{…}` placeholder (f-strings). */
-const inside = (quote: string) => String.raw`(?:[^${quote}\\{]|\\[\s\S]|\{(?:[^{}]|\{[^{}]*\})*\})`;
+/** A `{…}` placeholder (f-strings, templates), one level of nesting: quotes inside it do not close the string. */
+const PLACEHOLDER = String.raw`\{(?:[^{}]|\{[^{}]*\})*\}`;
+/** One character of a '…' or "…" string that does not close it: not the quote, or escaped, or a placeholder. */
+const inside = (quote: string) => String.raw`(?:[^${quote}\\{]|\\[\s\S]|${PLACEHOLDER})`;
+/** A blank after a keyword, written or escaped (any escape: a superset). */
+const BLANK = String.raw`(?:\s|\\[\s\S])`;
 /** `word` matched in any case, in a pattern run on the text as written. */
 const anyCase = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 const SQL_KEYWORDS = ['select', 'insert', 'replace', 'merge', 'update', 'delete', 'create', 'alter', 'drop', 'with', 'truncate', 'set', 'copy', 'grant', 'revoke', 'pragma', 'attach', 'explain'];
@@ -62,15 +66,15 @@ const sqlStartIn = (quote: string) =>
   LEAD +
   '(?:' +
   [
-    String.raw`${KEYWORD}(?:\s|\\[\s\S])`,
-    String.raw`${NOT_TITLE}${anyCase('use')}(?:\s|\\[\s\S])${inside(quote)}*?;`,
-    String.raw`--(?:[^${quote}\\{\n]|\\[^n]|\{(?:[^{}]|\{[^{}]*\})*\})*(?:\n|\\n)`,
+    KEYWORD + BLANK,
+    String.raw`${NOT_TITLE}${anyCase('use')}${BLANK}${inside(quote)}*?;`,
+    String.raw`--(?:[^${quote}\\{\n]|\\[^n]|${PLACEHOLDER})*(?:\n|\\n)`,
     String.raw`/\*${inside(quote)}*?\*/`,
   ].join('|') +
   ')';
 /** SQL at a string's start; run on the text as written. */
 const SQL_START = new RegExp(
-  [sqlStartIn("'"), sqlStartIn('"'), String.raw`\x60${LEAD}(?:--|/\*|${NOT_TITLE}(?:${[...SQL_KEYWORDS, 'use'].map(anyCase).join('|')})(?:\s|\\[\s\S]))`].join('|'),
+  [sqlStartIn("'"), sqlStartIn('"'), String.raw`\x60${LEAD}(?:--|/\*|${NOT_TITLE}(?:${[...SQL_KEYWORDS, 'use'].map(anyCase).join('|')})${BLANK})`].join('|'),
 );
 
 interface Triggers {
@@ -86,14 +90,15 @@ function alternation(literals: readonly string[]): RegExp {
   return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
 }
 
-/** Triggers of everything but env reads, lower case. */
-const URL = DATABASE_URL_TRIGGER.source;
+const DB_URL = DATABASE_URL_TRIGGER.source;
+/** In code, `host` makes a literal only as a libpq DSN's `host=` (a pattern below), not as a word. */
+const CODE_LITERAL_WORDS = LITERAL_WORDS.filter((w) => w !== 'host');
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.`), `__tablename__` and
 // `db_table`, not from words like "stable" or "notable"; `host` makes a literal only as `host=`
 // (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
 const PYTHON: Triggers = {
-  literals: alternation([...LITERAL_WORDS.filter((w) => w !== 'host'), '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.']),
-  pattern: new RegExp([URL, String.raw`table(?:\s|\\)*\(`, String.raw`host\s*=`, String.raw`\bop\s*\.`].join('|')),
+  literals: alternation([...CODE_LITERAL_WORDS, '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.']),
+  pattern: new RegExp([DB_URL, String.raw`table(?:\s|\\)*\(`, String.raw`host\s*=`, String.raw`\bop\s*\.`].join('|')),
   sql: SQL_START,
 };
 // Sequelize's `define` needs `sequelize` in the file (its root or an import), so `define` alone,
@@ -102,10 +107,10 @@ const PYTHON: Triggers = {
 // `['table']`) and `tableName`, not from the word (HTML tables, docs); `host` makes a literal only
 // as a libpq DSN's `host=` (ADO strings need `database`, connection options are named by `database`).
 const JAVASCRIPT: Triggers = {
-  literals: alternation([...LITERAL_WORDS.filter((w) => w !== 'host'), 'tablename', 'sequelize', 'pgschema', 'mysqlschema', 'usedb']),
+  literals: alternation([...CODE_LITERAL_WORDS, 'tablename', 'sequelize', 'pgschema', 'mysqlschema', 'usedb']),
   pattern: new RegExp(
     [
-      URL, String.raw`table\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(`, String.raw`table['"\x60]\s*\]`, String.raw`host\s*=`,
+      DB_URL, String.raw`table\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(`, String.raw`table['"\x60]\s*\]`, String.raw`host\s*=`,
       String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`,
     ].join('|'),
   ),

@@ -153,8 +153,8 @@ class MarkdownAnalysis {
     if (lang === 'console' || language === SHELL) this.prompts(code, fence.body, lang === 'console');
     const text = code.join('\n') + '\n';
     // Python and JS/TS fences go through the prefilter too: most are examples without a database.
-    const analysis = language.type && !mayReferenceDatabase(language.type, text) ? undefined : language.detector({ path: language.file, text });
-    if (!analysis) return;
+    if (language.type && !mayReferenceDatabase(language.type, text)) return;
+    const analysis = language.detector({ path: language.file, text });
     const environment = `${this.path}:${fence.line + 1}`;
     for (const ref of analysis.references) this.moved.references.push(this.move(ref, fence, language.file, environment));
     for (const table of analysis.tables) this.moved.tables.push(this.move(table, fence, language.file, environment));
