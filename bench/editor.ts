@@ -61,7 +61,7 @@ const summary = (xs: number[]) => ({ count: xs.length, p50: percentile(xs, 50), 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 function idle(client: TestClient, after: number): boolean {
-  return client.notifications.slice(after).some((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle');
+  return client.idleStatuses(after).length > 0;
 }
 
 /** Waits for a publishDiagnostics of `docUri` newer than `before`. */

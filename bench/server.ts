@@ -30,7 +30,7 @@ export async function measureServerScan(root: string): Promise<ServerScan> {
   try {
     const started = performance.now();
     await client.initialize(root);
-    await client.waitFor('the initial scan', () => client.notifications.find((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle'), 30 * 60_000);
+    await client.waitForIdle('the initial scan', 0, 30 * 60_000);
     const scanMs = performance.now() - started;
     const peak = client.pid === undefined ? undefined : peakRssMb(client.pid);
     return { workspace: root, scanMs, ...(peak === undefined ? {} : { peakRssMb: peak }) };

@@ -53,6 +53,16 @@ export class TestClient {
     for (const f of w) f();
   }
 
+  /** The server's `dbAudit/status` notifications saying it is idle (a scan or re-check ended), from `notifications[from]` on. */
+  idleStatuses(from = 0): Array<{ method: string; params: unknown }> {
+    return this.notifications.slice(from).filter((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle');
+  }
+
+  /** Resolves with the first idle status from `notifications[from]` on (a scan's end). */
+  waitForIdle(what: string, from = 0, timeoutMs?: number): Promise<{ method: string; params: unknown }> {
+    return this.waitFor(what, () => this.idleStatuses(from)[0], timeoutMs);
+  }
+
   /** Resolves once `predicate` holds, checking after every message from the server. */
   async waitFor<T>(what: string, predicate: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
     const deadline = Date.now() + timeoutMs;

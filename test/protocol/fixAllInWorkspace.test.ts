@@ -25,7 +25,7 @@ before(async () => {
   cpSync(FIXTURE, root, { recursive: true });
   client = new TestClient();
   await client.initialize(root);
-  await client.waitFor('the startup scan', () => client.notifications.find((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle'));
+  await client.waitForIdle('the startup scan');
 });
 
 after(async () => {

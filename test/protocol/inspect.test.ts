@@ -61,7 +61,7 @@ async function start(trusted: boolean): Promise<TestClient> {
     initializationOptions: { settings, trusted },
   });
   await client.connection.sendNotification('initialized', {});
-  await client.waitFor('the startup scan', () => client.notifications.some((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle'));
+  await client.waitForIdle('the startup scan');
   return client;
 }
 

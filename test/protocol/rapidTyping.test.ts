@@ -32,7 +32,7 @@ before(async () => {
     return set(key, value);
   };
   await client.initialize(root);
-  await client.waitFor('the initial scan', () => client.notifications.some((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle'));
+  await client.waitForIdle('the initial scan');
 });
 
 after(async () => {

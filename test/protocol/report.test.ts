@@ -26,7 +26,7 @@ function cli(...args: string[]): string {
   return r.stdout;
 }
 
-const idle = () => client.notifications.filter((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle').length;
+const idle = () => client.idleStatuses().length;
 
 before(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'dbaudit-report-'));

@@ -44,8 +44,7 @@ test('the startup scan publishes diagnostics for files that are not open', async
   assert.match(d.codeDescription!.href, /#legacy-database$/);
   assert.equal(d.relatedInformation?.[0].location.uri, uri(root, 'dbaudit.json'));
   // The status follows the diagnostics on the wire: wait for it rather than expect it already there.
-  const status = await client.waitFor('an idle status after the scan', () =>
-    client.notifications.find((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle'));
+  const status = await client.waitForIdle('an idle status after the scan');
   assert.equal((status.params as { errors: number }).errors, 1);
 });
 

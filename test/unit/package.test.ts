@@ -128,7 +128,7 @@ test('the shipped server bundle, alone, publishes the fixture\'s diagnostics ove
   const client = new TestClient([path.join(unpacked, 'server/out/bundle/server.js'), '--stdio']);
   try {
     await client.initialize(workspace);
-    await client.waitFor('the startup scan', () => client.notifications.find((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle'));
+    await client.waitForIdle('the startup scan');
     const withDiagnostics = [...client.diagnostics.values()].filter((p) => p.diagnostics.length > 0);
     assert.ok(withDiagnostics.length > 0, 'diagnostics published');
     assert.ok(withDiagnostics.every((p) => p.diagnostics.every((d) => d.source === 'db-audit')));
@@ -141,7 +141,7 @@ test('db-audit-lsp (the bin) speaks LSP over stdio when given no arguments', asy
   const client = new TestClient([path.join(REPO, 'server/bin/db-audit-lsp.js')]);
   try {
     await client.initialize(workspace);
-    await client.waitFor('the startup scan', () => client.notifications.find((n) => n.method === 'dbAudit/status' && (n.params as { state: string }).state === 'idle'));
+    await client.waitForIdle('the startup scan');
     assert.ok([...client.diagnostics.values()].some((p) => p.diagnostics.length > 0));
   } finally {
     await client.stop();
