@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { AnalysisCache, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
-import { batches, LARGE_FILE_BYTES, raisedHeapLimit, scanInWorkers, shareStrings, smallFiles, workerScript, WORKER_HEAP_MB } from '../../server/src/engine/scanPool';
+import { batches, LARGE_FILE_BYTES, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
@@ -78,6 +79,40 @@ test('a worker that runs out of memory is replaced by one with a higher limit, a
   assert.ok(limits.length > 0 && limits[0] === 2, `limits that ran out: ${limits.join(', ')}`);
   // The large files' workers start again from the given limit (scanInWorkers).
   assert.ok(limits.every((l, i) => l === 2 * (i === 0 || l === 2 ? 1 : limits[i - 1])), `each replacement has twice the limit: ${limits.join(', ')}`);
+  assert.deepEqual([...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort());
+});
+
+/** The largest new space (MB) a worker with `limits` reached while keeping many small objects alive. */
+function workerNewSpaceMb(limits: ReturnType<typeof workerLimits>): Promise<number> {
+  const probe = [
+    "const v8 = require('node:v8'); const { parentPort } = require('node:worker_threads'); let max = 0; const keep = [];",
+    "for (let i = 0; i < 400000; i++) { keep.push({ i, s: 'x' + i });",
+    "  if (i % 1000 === 0) max = Math.max(max, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size); }",
+    'parentPort.postMessage(max / 1048576);',
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const w = new Worker(probe, { eval: true, ...limits });
+    w.once('message', (mb: number) => void w.terminate().then(() => resolve(mb)));
+    w.once('error', reject);
+  });
+}
+
+test('a language server\'s scan workers keep a small young generation, with the same results', async () => {
+  assert.deepEqual(workerLimits(96, SERVER_WORKER_YOUNG_MB), { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: SERVER_WORKER_YOUNG_MB } });
+  assert.deepEqual(workerLimits(undefined, undefined), {});
+  // V8 grows a worker's new space to 32 MB by default when its objects survive; the limit holds it down.
+  assert.ok((await workerNewSpaceMb(workerLimits(undefined, undefined))) > SERVER_WORKER_YOUNG_MB, 'the control: V8\'s default');
+  assert.ok((await workerNewSpaceMb(workerLimits(96, SERVER_WORKER_YOUNG_MB))) <= SERVER_WORKER_YOUNG_MB);
+  const here = await auditWorkspace({ root, jobs: 1 });
+  const got = new Map<string, FileAnalysis>();
+  await scanInWorkers({
+    files: here.files.filter((f) => f.kind === 'source'),
+    workers: 1,
+    filter: scanFilterOf(here.rulesFile?.config),
+    cache: new AnalysisCache(),
+    youngGenerationMb: SERVER_WORKER_YOUNG_MB,
+    onFile: (_, p, a) => a && got.set(p, a),
+  }, workerScript()!);
   assert.deepEqual([...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort());
 });
 

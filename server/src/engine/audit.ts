@@ -17,7 +17,7 @@ import { analysisKey } from './analysisKey';
 import { timeSlicer } from './timeSlice';
 import type { DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
 import { readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
-import { scanInWorkers, workerScript } from './scanPool';
+import { SERVER_WORKER_YOUNG_MB, scanInWorkers, workerScript } from './scanPool';
 import { availableParallelism } from 'node:os';
 
 export const RULES_FILE_NAME = 'dbaudit.json';
@@ -390,7 +390,9 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   };
   const workers = workerCount(sources, options);
   const script = workers > 0 ? workerScript() : undefined;
-  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile }, script);
+  // Offloading is the language server's scan: its workers' memory counts more than their speed.
+  const youngGenerationMb = options.offload ? SERVER_WORKER_YOUNG_MB : undefined;
+  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile, youngGenerationMb }, script);
   else await analyzeHere(sources, filter, cache, onFile, options.signal);
   // In walk order, whatever order the workers finished in.
   const analyses = new Map<string, FileAnalysis>();
