@@ -44,7 +44,7 @@ export const WORKER_HEAP_MB = 128;
 export const SMALL_FILES_HEAP_MB = 96;
 /**
  * The young generation of a language server's scan workers, in MB (V8's default: 48, two
- * semi-spaces of 16 MB and a third for promotion). A worker's new objects are one batch's texts
+ * semi-spaces of 16 MB and 16 for new large objects). A worker's new objects are one batch's texts
  * and parses; once full, those 32 MB stay resident beside the compiler until the worker ends, at
  * the server's memory peak. At 100k files the server's median peak went 295 → 276 MB (twenty runs
  * and eleven), for ~5–10% more CPU (README, Performance); at 3 MB it went no lower, at 12 it did not drop.
