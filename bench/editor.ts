@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { TestClient, uri } from '../test/helpers/lspClient';
+import { startedAsTheExtensionDoes, uri, type TestClient } from '../test/helpers/lspClient';
 import { syntheticSource } from './generate';
 import { percentile } from './measure';
 
@@ -76,7 +76,7 @@ export async function measureEditor(root: string, editsPerFile = 200): Promise<E
   const files = targets();
   mkdirSync(path.join(root, DIR), { recursive: true });
   for (const t of Object.values(files)) writeFileSync(path.join(root, t.rel), t.text);
-  const client = new TestClient();
+  const client = startedAsTheExtensionDoes();
   try {
     const py = files.python;
     const pyUri = uri(root, py.rel);

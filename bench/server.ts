@@ -3,8 +3,7 @@
 // over stdio with the tests' client.
 
 import { readFileSync } from 'node:fs';
-import { serverEnvironment } from '../client/src/serverModule';
-import { TestClient, SERVER_MAIN } from '../test/helpers/lspClient';
+import { startedAsTheExtensionDoes } from '../test/helpers/lspClient';
 
 export interface ServerScan {
   workspace: string;
@@ -25,8 +24,7 @@ export function peakRssMb(pid: number): number | undefined {
 }
 
 export async function measureServerScan(root: string): Promise<ServerScan> {
-  // Started as the extension starts it (client/src/extension.ts), environment included.
-  const client = new TestClient([SERVER_MAIN, '--stdio'], serverEnvironment(process.env));
+  const client = startedAsTheExtensionDoes();
   try {
     const started = performance.now();
     await client.initialize(root);

@@ -11,8 +11,14 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { serverEnvironment } from '../../client/src/serverModule';
 
 export const SERVER_MAIN = path.resolve(__dirname, '../../server/out/server/main.js');
+
+/** The built server, started with the environment the extension gives it (client/src/extension.ts): what benchmarks measure. */
+export function startedAsTheExtensionDoes(): TestClient {
+  return new TestClient([SERVER_MAIN, '--stdio'], serverEnvironment(process.env));
+}
 
 export class TestClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
