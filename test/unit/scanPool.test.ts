@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AnalysisCache, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
-import { batches, LARGE_FILE_BYTES, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB } from '../../server/src/engine/scanPool';
+import { batches, LARGE_FILE_BYTES, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB, type PoolScan } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
@@ -63,23 +63,31 @@ test('an aborted scan rejects with the reason and stops its workers', async () =
   await assert.rejects(scan, (e) => e === reason);
 });
 
-test('a worker that runs out of memory is replaced by one with a higher limit, and the results are the same', async () => {
+/** The tree scanned by one worker with `options`, and the same tree analyzed in this thread, each as sorted (path, analysis) pairs. */
+async function oneWorkerAndHere(options: Pick<PoolScan, 'heapLimitMb' | 'youngGenerationMb' | 'onOutOfMemory'>): Promise<[unknown[], unknown[]]> {
   const here = await auditWorkspace({ root, jobs: 1 });
   const got = new Map<string, FileAnalysis>();
-  const limits: number[] = [];
   await scanInWorkers({
     files: here.files.filter((f) => f.kind === 'source'),
     workers: 1,
     filter: scanFilterOf(here.rulesFile?.config),
     cache: new AnalysisCache(),
-    heapLimitMb: 2, // too small for the TypeScript compiler, so the worker runs out of memory
-    onOutOfMemory: (limit) => limits.push(limit),
+    ...options,
     onFile: (_, p, a) => a && got.set(p, a),
   }, workerScript()!);
+  return [[...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort()];
+}
+
+test('a worker that runs out of memory is replaced by one with a higher limit, and the results are the same', async () => {
+  const limits: number[] = [];
+  const [got, here] = await oneWorkerAndHere({
+    heapLimitMb: 2, // too small for the TypeScript compiler, so the worker runs out of memory
+    onOutOfMemory: (limit) => limits.push(limit),
+  });
   assert.ok(limits.length > 0 && limits[0] === 2, `limits that ran out: ${limits.join(', ')}`);
   // The large files' workers start again from the given limit (scanInWorkers).
   assert.ok(limits.every((l, i) => l === 2 * (i === 0 || l === 2 ? 1 : limits[i - 1])), `each replacement has twice the limit: ${limits.join(', ')}`);
-  assert.deepEqual([...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort());
+  assert.deepEqual(got, here);
 });
 
 /** The largest new space (MB) a worker with `limits` reached while keeping many small objects alive. */
@@ -103,17 +111,8 @@ test('a language server\'s scan workers keep a small young generation, with the 
   // V8 grows a worker's new space to 32 MB by default when its objects survive; the limit holds it down.
   assert.ok((await workerNewSpaceMb(workerLimits(undefined, undefined))) > SERVER_WORKER_YOUNG_MB, 'the control: V8\'s default');
   assert.ok((await workerNewSpaceMb(workerLimits(96, SERVER_WORKER_YOUNG_MB))) <= SERVER_WORKER_YOUNG_MB);
-  const here = await auditWorkspace({ root, jobs: 1 });
-  const got = new Map<string, FileAnalysis>();
-  await scanInWorkers({
-    files: here.files.filter((f) => f.kind === 'source'),
-    workers: 1,
-    filter: scanFilterOf(here.rulesFile?.config),
-    cache: new AnalysisCache(),
-    youngGenerationMb: SERVER_WORKER_YOUNG_MB,
-    onFile: (_, p, a) => a && got.set(p, a),
-  }, workerScript()!);
-  assert.deepEqual([...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort());
+  const [got, here] = await oneWorkerAndHere({ youngGenerationMb: SERVER_WORKER_YOUNG_MB });
+  assert.deepEqual(got, here);
 });
 
 test('a heap limit doubles after running out of memory, and is dropped past 4 GB', () => {
