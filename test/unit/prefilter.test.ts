@@ -182,7 +182,7 @@ test('env access to a database variable, or to one the rules file declares, keep
     ['javascript', 'export const y = x + 1;\n', 'skip'],
     ['dotenv', 'LOG_LEVEL=info\nPORT=8080\n', 'env-only'],
     ['dotenv', 'MEMORY_DB_PATH=/app/data/memory.db\n', 'analyze'],
-    // An http(s) URL is no database URL (literals.ts DATABASE_URL_TRIGGER): only the variable's name counts.
+    // An http(s) URL is no database URL (literals.ts hasDatabaseUrl): only the variable's name counts.
     ['dotenv', 'SUPABASE_URL=http://kong:8000\n', 'env-only'],
     ['dotenv', 'SUPABASE_URL=http://kong:8000\n', 'analyze', ['SUPABASE_URL']],
     ['dotenv', 'CACHE=rediss://cache:6380/0\n', 'analyze'],
@@ -267,4 +267,44 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['javascript', "k['createTable']('users');\n"],
   ];
   for (const [type, text] of candidates) assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
+});
+
+test('a quote that closes a string, prose starting with a keyword, and database words inside identifiers are ruled out; their database forms stay', () => {
+  const ruledOut: Array<[FileType, string]> = [
+    // The quote closes `':'`; `with` starts a Python statement, not a string.
+    ['python', "sep = ',', ':'\n\n    with options.infile as infile:\n        pass\n"],
+    ['python', 'def f():\n    """Docs."""\n    with warnings.catch_warnings():\n        pass\n'],
+    ['python', "print('set up')\nparser.add_argument('-x', help=\"create a new file\")\nm = 'with trailing comment'\n"],
+    ['python', "import os\nline = 'x' -- 1\n"],
+    ['python', 'def make_table(rows):\n    return hashtable(rows)\n'],
+    ['python', 'import socket\nhost = socket.gethostname()\n'],
+    ['javascript', 'function flatMapToMutable(a) { return a; }\nconst w = handle.createWritable();\nconst typeCatalog = [];\nconst usedBrace = 1;\n'],
+    ['javascript', 'interface IDBDatabaseInfo { name?: string }\nframe.dblclick();\nconst host = getHost(node);\nexport = host;\n'],
+  ];
+  for (const [type, text] of ruledOut) {
+    assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
+    const found = detect(type, SAMPLE_PATH[type]!, text);
+    assert.deepEqual([found.references.length, found.tables.length], [0, 0], text);
+  }
+  const kept: Array<[FileType, string]> = [
+    ['python', "q = (\n    'SELECT a, b '  # columns\n    'FROM users'\n)\n"],
+    ['python', 'q = f"SELECT {col}, b FROM users WHERE id = %s"\n'],
+    ['python', 'q = f"SELECT {d["a"]}, b FROM users"\n'],
+    ['python', "q = 'INSERT INTO users ' \\\n    '(id) VALUES (1)'\n"],
+    ['python', 'import psycopg2\nconn = psycopg2.connect("host=pg\\nport=5432")\n'],
+    ['python', 'import sqlite3\nconn = sqlite3.connect("data/zoe.db\\n".strip())\n'],
+    ['python', 'import pyodbc\nc = pyodbc.connect("Server=db;Initial Catalog=billing;")\n'],
+    ['python', 'import asyncpg\npool = asyncpg.create_pool(database="mobius")\n'],
+    ['javascript', 'const q = `SELECT ${cols.join(", ")} FROM users`;\n'],
+    ['javascript', "const q = 'UPDATE users \\\n  SET a = 1';\n"],
+    ['javascript', "import { mysqlTable } from 'drizzle-orm/mysql-core';\nexport const u = mysqlTable('users', {});\n"],
+    ['javascript', "import mongoose from 'mongoose';\nimport { MongoClient } from 'mongodb';\nconst d = mongoose.connection.useDb('zoe');\n"],
+    ['javascript', "import { Pool } from 'pg';\nconst pool = new Pool({ database: 'mobius' });\n"],
+    ['javascript', "const p = 'data/memory.db3';\n"],
+  ];
+  for (const [type, text] of kept) {
+    assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
+    const found = detect(type, SAMPLE_PATH[type]!, text);
+    assert.ok(found.references.length + found.tables.length > 0, `nothing found in ${text}`);
+  }
 });

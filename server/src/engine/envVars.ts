@@ -41,7 +41,7 @@ export function isDatabaseEnvVar(name: string, declared?: ReadonlySet<string>): 
  * variable: where a database variable's name may stand in a text, to be checked with
  * isDatabaseEnvVar once expanded to the whole word (prefilter.ts).
  */
-export const DATABASE_WORD = new RegExp(
-  String.raw`(?<![a-z0-9])(?:${[...DATABASE_TOKENS, ...LIBPQ_VARS].map((t) => t.toLowerCase()).sort((a, b) => b.length - a.length).join('|')})(?![a-z0-9])`,
-  'g',
-);
+const DATABASE_WORDS = `(?:${[...DATABASE_TOKENS, ...LIBPQ_VARS].map((t) => t.toLowerCase()).sort((a, b) => b.length - a.length).join('|')})`;
+// The words come first and the boundary before them is looked behind for: a regex that starts
+// with a lookbehind is tried at every character of the text.
+export const DATABASE_WORD = new RegExp(String.raw`${DATABASE_WORDS}(?<=(?:^|[^a-z0-9])${DATABASE_WORDS})(?![a-z0-9])`, 'g');

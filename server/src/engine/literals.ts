@@ -312,12 +312,29 @@ export const LITERAL_WORDS = ['dbname', 'host', 'database', 'catalog', '.db', '.
 /** What every literal contains (lower-cased): a URL `://`, or one of LITERAL_WORDS. prefilter.ts relies on the same list. */
 export const LITERAL_TRIGGERS = ['://', ...LITERAL_WORDS] as const;
 
+/** A database's name in a URL scheme (SCHEME_ENGINES), anywhere in the scheme. */
+const SCHEME_NAME = new RegExp(Object.keys(SCHEME_ENGINES).sort((a, b) => b.length - a.length).join('|'));
+
+/** `[a-z0-9+.-]`: what a lower-cased scheme is made of. */
+function isSchemeChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 43 || code === 46 || code === 45;
+}
+
 /**
- * In lower-cased text, what a database URL needs (classifyUrl): a scheme whose part before any
- * `+driver` names a database (`postgresql+asyncpg://`, `jdbc:mysql://`). An `https://` link is
- * not one: real code is full of them (licence headers, docs), so the prefilter tests this instead of `://`.
+ * Whether lower-cased text has what a database URL needs (classifyUrl): `://` after a scheme
+ * that names a database before any `+driver` (`postgresql+asyncpg://`, `jdbc:mysql://`). An
+ * `https://` link is not one: real code is full of them (licence headers, docs), so the prefilter
+ * tests this instead of `://`. It looks back from each `://` rather than running one regex over
+ * the text: an alternation of scheme names is tried at every character, `://` is rare.
  */
-export const DATABASE_URL_TRIGGER = new RegExp(`(?:${Object.keys(SCHEME_ENGINES).sort((a, b) => b.length - a.length).join('|')})[a-z0-9+.-]*://`);
+export function hasDatabaseUrl(lower: string): boolean {
+  for (let at = lower.indexOf('://'); at >= 0; at = lower.indexOf('://', at + 3)) {
+    let start = at;
+    while (start > 0 && isSchemeChar(lower.charCodeAt(start - 1))) start--;
+    if (start < at && SCHEME_NAME.test(lower.slice(start, at))) return true;
+  }
+  return false;
+}
 
 /** False when `text` certainly holds no literal: the regexes below need not run (most strings and words). */
 export function mayHoldLiteral(text: string): boolean {

@@ -5,8 +5,9 @@
 // It must be a superset of what the detectors find, so each trigger is tied to what a detector
 // looks for (python.ts, javascript.ts, literals.ts, sqlTables.ts):
 // - literals: a URL needs a database's scheme before `://` (`postgresql+asyncpg://`, not
-//   `https://`); a SQLite path ends in .db/.sqlite/.sqlite3/.db3 (any case); a libpq DSN needs
-//   `dbname` or `host=`; an ADO string needs `Database` or `Initial Catalog`;
+//   `https://`); a SQLite path ends in .db/.sqlite/.sqlite3/.db3 (any case) where a path token
+//   ends; a libpq DSN needs `dbname`, or `host=` with `user=` or `port=`; an ADO string needs
+//   `Database` or `Initial Catalog` (keys: in code they must start a word);
 // - env refs are recorded for every variable: getenv/environ/putenv, process.env, Deno.env,
 //   import.meta.env all contain `env`; pydantic settings need `BaseSettings`. In a scan, though,
 //   only reads of *database* variables survive (audit.ts `databaseReferences`), so with a
@@ -18,8 +19,8 @@
 // - tables: calls (`Table(`, `sa.table(`, Drizzle's `pgTable(`, knex's `createTable(`/`.table(`),
 //   `__tablename__`, `db_table`, `tableName`; Alembic's `op.`; TypeORM's `@Entity`; knex roots
 //   `knex`/`db`/`trx` (Sequelize's `define` needs `sequelize` in the file anyway);
-// - SQL in strings only when the string starts as looksLikeSql wants it (sqlStartIn): a
-//   keyword not in Title case and what that statement needs next.
+// - SQL in strings only when looksLikeSql says yes to one: SQL_START finds a quote and a keyword
+//   not in Title case, and the string there is read without a parser (quotedValue.ts).
 // Real code is the measure: 'use strict', Object.defineProperty, https links, docstrings and
 // words like "stable" once made most of a real JS/Python tree a candidate.
 // Strings are read decoded, so the test also runs on the text with backslashes dropped and
@@ -30,7 +31,9 @@
 
 import type { FileType } from './detectors';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
-import { DATABASE_URL_TRIGGER, LITERAL_WORDS } from './literals';
+import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
+import { quotedValues } from './quotedValue';
+import { looksLikeSql } from './sqlTables';
 
 // The literal tests run on the lower-cased text: one case-sensitive alternation of the literals is
 // many times faster there than a case-insensitive one, or than an `includes` per literal. SQL at
@@ -72,49 +75,90 @@ const sqlStartIn = (quote: string) =>
     String.raw`/\*${inside(quote)}*?\*/`,
   ].join('|') +
   ')';
-/** SQL at a string's start; run on the text as written. */
+/** Where a string may start as SQL (the first, cheap test; hasSqlString reads each such string); on the text as written. */
 const SQL_START = new RegExp(
   [sqlStartIn("'"), sqlStartIn('"'), String.raw`\x60${LEAD}(?:--|/\*|${NOT_TITLE}(?:${[...SQL_KEYWORDS, 'use'].map(anyCase).join('|')})${BLANK})`].join('|'),
+  'g',
 );
+
+/**
+ * Whether a string in `text` looks like SQL to looksLikeSql. SQL_START finds the quotes a keyword
+ * follows; a quote that closes a string matches as well (`'x'\n    with open(p) as f:`), so each
+ * match is read as a string (quotedValue.ts) and the values it may have go to looksLikeSql.
+ */
+function hasSqlString(text: string, python: boolean): boolean {
+  SQL_START.lastIndex = 0;
+  for (let m = SQL_START.exec(text); m; m = SQL_START.exec(text)) {
+    if (quotedValues(text, m.index, { python }).some(looksLikeSql)) return true;
+    SQL_START.lastIndex = m.index + 1; // a longer match may cover a real string's quote
+  }
+  return false;
+}
 
 interface Triggers {
   /** The literals, as one alternation (on the lower-cased text). */
   literals: RegExp;
-  /** What a literal cannot say (word boundaries), on the lower-cased text. */
-  pattern: RegExp;
-  /** SQL at a string's start, on the text as written. */
-  sql?: RegExp;
+  /**
+   * What a literal cannot say (word boundaries), on the lower-cased text: each a regex of its own,
+   * which starts with a literal V8 can skip to (an alternation is tried at every character).
+   */
+  patterns?: RegExp[];
+  /** A libpq DSN without `dbname`: `host=` with `user=` or `port=` (literals.ts findLibpq). */
+  dsn?: boolean;
+  /** Strings that look like SQL, read as Python's or JS's strings, on the text as written. */
+  sql?: 'python' | 'javascript';
 }
 
 function alternation(literals: readonly string[]): RegExp {
   return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
 }
 
-const DB_URL = DATABASE_URL_TRIGGER.source;
-/** In code, `host` makes a literal only as a libpq DSN's `host=` (a pattern below), not as a word. */
-const CODE_LITERAL_WORDS = LITERAL_WORDS.filter((w) => w !== 'host');
+/**
+ * Put after a literal: that `word` just before starts a word in raw code, not after one of
+ * `wordChar` (or after an escape's letter: `"host=db\nport=5432"` holds `port=` once decoded).
+ * The literal comes first and the test looks behind it: a regex that starts with a lookbehind
+ * is tried at every character, one that starts with a literal skips to it.
+ */
+const startsWord = (word: string, wordChar: string) => String.raw`(?<=(?:^|[^${wordChar}]|\\[a-z])${word})`;
+/** libpq's keys start where LIBPQ_RE's do: not after a word character or `-`. */
+const HOST_KEY = new RegExp('host' + startsWord('host', 'a-z0-9_-') + String.raw`\s*=`);
+const USER_OR_PORT_KEY = new RegExp('(?:user|port)' + startsWord('(?:user|port)', 'a-z0-9_-') + String.raw`\s*=`);
+/** What a libpq DSN that names no `dbname` needs (`host=db port=5432`); `dbname` is one of the literal words. */
+const hasHostDsn = (lower: string) => HOST_KEY.test(lower) && USER_OR_PORT_KEY.test(lower);
+/**
+ * In code, the literal words as a literal needs them (literals.ts): `host` only in a DSN (`dsn`
+ * below); `database` as a word of its own (a key, ADO's `Database=`), not in `IDBDatabase`;
+ * `catalog` only as ADO's `Initial Catalog`; `.db`/`.sqlite` (`.db3`, `.sqlite3`) where a path
+ * token ends (findSqlitePaths), not in `Frame.dblclick`. `dbname` stays a bare word (`dbName`).
+ */
+const CODE_LITERALS = [
+  'database' + startsWord('database', 'a-z0-9'), 'initial catalog', String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`,
+];
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.`), `__tablename__` and
-// `db_table`, not from words like "stable" or "notable"; `host` makes a literal only as `host=`
+// `db_table`, not from words like "stable" or "notable"; `host` makes a literal only in a DSN
 // (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
 const PYTHON: Triggers = {
-  literals: alternation([...CODE_LITERAL_WORDS, '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.']),
-  pattern: new RegExp([DB_URL, String.raw`table(?:\s|\\)*\(`, String.raw`host\s*=`, String.raw`\bop\s*\.`].join('|')),
-  sql: SQL_START,
+  literals: alternation(['dbname', '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.']),
+  patterns: [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|#[^\n]*)*\(`, String.raw`op(?<=\bop)\s*\.`].map((p) => new RegExp(p)),
+  dsn: true,
+  sql: 'python',
 };
 // Sequelize's `define` needs `sequelize` in the file (its root or an import), so `define` alone,
 // as in every `Object.defineProperty`, is no trigger; TypeORM's entity is the `@Entity` decorator.
-// Its tables come from calls (`.table(`, `createTable(`, `pgTable(`, also `?.(` and `<T>(`, or
-// `['table']`) and `tableName`, not from the word (HTML tables, docs); `host` makes a literal only
-// as a libpq DSN's `host=` (ADO strings need `database`, connection options are named by `database`).
+// Its tables come from the calls javascript.ts knows (`pgTable(`, `createTable(`, `.table(`, also
+// `?.(` and `<T>(`, or `['table']`) and `tableName`, not from the word (HTML tables, docs) or
+// `Mutable(`/`createWritable(`; Mongo's `useDb` is a word of its own (not `usedBrace`); `host`
+// makes a literal only in a DSN (ADO strings need `database`, options are named by `database`).
 const JAVASCRIPT: Triggers = {
-  literals: alternation([...CODE_LITERAL_WORDS, 'tablename', 'sequelize', 'pgschema', 'mysqlschema', 'usedb']),
-  pattern: new RegExp(
-    [
-      DB_URL, String.raw`table\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(`, String.raw`table['"\x60]\s*\]`, String.raw`host\s*=`,
-      String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`\bdb\b`, String.raw`\bknex\b`, String.raw`\btrx\b`,
-    ].join('|'),
-  ),
-  sql: SQL_START,
+  literals: alternation(['dbname', 'tablename', 'sequelize', 'pgschema', 'mysqlschema']),
+  patterns: [
+      ...CODE_LITERALS,
+      'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(|['"\x60]\s*\])`,
+      'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
+      String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`(?:db|knex|trx)(?<=\b(?:db|knex|trx))\b`,
+  ].map((p) => new RegExp(p)),
+  dsn: true,
+  sql: 'javascript',
 };
 
 /**
@@ -124,7 +168,7 @@ const JAVASCRIPT: Triggers = {
  */
 const CONFIG_TYPES = new Set<FileType>(['yaml', 'shell', 'dotenv', 'dockerfile', 'ini', 'toml', 'json', 'text']);
 /** Config files and scripts: literals only (their detectors name no tables). */
-const LITERALS: Triggers = { literals: alternation(LITERAL_WORDS), pattern: DATABASE_URL_TRIGGER };
+const LITERALS: Triggers = { literals: alternation(LITERAL_WORDS) };
 
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
@@ -150,7 +194,7 @@ interface Sample {
 }
 
 function triggered(s: Sample, t: Triggers): boolean {
-  return t.literals.test(s.lower) || t.pattern.test(s.lower) || (t.sql?.test(s.text) ?? false);
+  return hasDatabaseUrl(s.lower) || t.literals.test(s.lower) || (t.patterns?.some((p) => p.test(s.lower)) ?? false) || (t.dsn === true && hasHostDsn(s.lower)) || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
 }
 
 /** What a scan knows that a file's analysis does not: the rules file's own variable names. */

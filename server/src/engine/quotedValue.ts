@@ -1,0 +1,131 @@
+// The value a string literal may have, read from raw code at its opening quote without a parser:
+// for the prefilter, which must decide whether a string starts as looksLikeSql wants it before
+// the file is parsed. A quote found by a regex may as well close a string as open one, and the
+// code may be Python or JS, so the readings are approximations; the prefilter asks whether any
+// of them looks like SQL, which keeps it a superset of what the detectors see.
+
+/** How a string opened at a quote is read. */
+export interface QuotedValueOptions {
+  /** Python: `"a" "b"` is one string (implicit concatenation), `'''`/`"""` strings span lines. */
+  python: boolean;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', b: '\b', '0': '\0' };
+
+/** The escape at `text[i]` (a backslash): the characters it stands for and where the code goes on. */
+function escapeAt(text: string, i: number): { value: string; next: number } {
+  const c = text[i + 1];
+  if (c === undefined) return { value: '', next: i + 1 };
+  if (c === '\n') return { value: '', next: i + 2 }; // a line continuation
+  if (c === '\r') return { value: '', next: text[i + 2] === '\n' ? i + 3 : i + 2 };
+  const code = (hex: string | undefined) => (hex !== undefined && parseInt(hex, 16) <= 0x10ffff ? String.fromCodePoint(parseInt(hex, 16)) : undefined);
+  const numeric =
+    c === 'x' ? /^x([0-9A-Fa-f]{2})/.exec(text.slice(i + 1, i + 4)) :
+    c === 'u' ? /^u(?:\{([0-9A-Fa-f]{1,6})\}|([0-9A-Fa-f]{4}))/.exec(text.slice(i + 1, i + 10)) :
+    c === 'U' ? /^U([0-9A-Fa-f]{8})/.exec(text.slice(i + 1, i + 10)) :
+    /[0-7]/.test(c) ? /^([0-7]{1,3})/.exec(text.slice(i + 1, i + 4)) : null;
+  if (numeric) {
+    const value = /[0-7]/.test(c) ? String.fromCodePoint(parseInt(numeric[1], 8)) : code(numeric[1] ?? numeric[2]);
+    if (value !== undefined) return { value, next: i + 1 + numeric[0].length };
+  }
+  return { value: SIMPLE_ESCAPES[c] ?? c, next: i + 2 };
+}
+
+/** Where the `{` at `open` is closed (nested braces counted), or -1 when it is not on the string's lines. */
+function placeholderEnd(text: string, open: number, multiline: boolean): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+    else if (c === '\n' && !multiline) return -1;
+  }
+  return -1;
+}
+
+interface Body {
+  value: string;
+  /** Just after the closing quote, or -1 when the string did not close. */
+  end: number;
+}
+
+/**
+ * The body of the string whose delimiter is `close`, from `start`. With `holes`, a `{…}` (`${…}`
+ * in a template) is a placeholder that may hold quotes, read as `{x}` as the detectors render
+ * one; without, braces are text. A '…' or "…" string ends at a raw newline (it cannot hold one).
+ */
+function bodyOf(text: string, start: number, close: string, holes: boolean): Body {
+  const multiline = close.length === 3 || close === '`';
+  let value = '';
+  let i = start;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === close[0] && text.startsWith(close, i)) return { value, end: i + close.length };
+    if (c === '\\') {
+      const e = escapeAt(text, i);
+      value += e.value;
+      i = e.next;
+      continue;
+    }
+    if (c === '\n' && !multiline) return { value, end: -1 };
+    if (holes && close !== '`' && (c === '{' || c === '}') && text[i + 1] === c) {
+      value += c; // an f-string's literal brace
+      i += 2;
+      continue;
+    }
+    const hole = holes && (close === '`' ? c === '$' && text[i + 1] === '{' : c === '{');
+    if (hole) {
+      const brace = close === '`' ? i + 1 : i;
+      const end = placeholderEnd(text, brace, multiline);
+      if (end >= 0) {
+        value += close === '`' ? '${x}' : '{x}';
+        i = end + 1;
+        continue;
+      }
+    }
+    value += c;
+    i++;
+  }
+  return { value, end: -1 };
+}
+
+/** The delimiter of a string opened at `quote` (an index): the quote, or a Python triple quote that ends there. */
+function delimiterAt(text: string, quote: number, python: boolean): string {
+  const q = text[quote];
+  if (python && q !== '`' && quote >= 2 && text[quote - 1] === q && text[quote - 2] === q) return q.repeat(3);
+  return q;
+}
+
+/** Python: the next string of an implicit concatenation after `from` (blanks, comments and line continuations between), if any. */
+function nextAdjacentString(text: string, from: number): { body: number; close: string } | undefined {
+  const m = /^(?:\s|\\\r?\n|#[^\n]*)*[rRbBuUfF]{0,2}(['"])/.exec(text.slice(from, from + 4096));
+  if (!m) return undefined;
+  const quote = from + m[0].length - 1;
+  const close = text.startsWith(m[1].repeat(3), quote) ? m[1].repeat(3) : m[1];
+  return { body: quote + close.length, close };
+}
+
+/**
+ * The values the string opened at `quote` may have: with and without placeholders read as holes
+ * and, in Python, alone and joined with the strings that follow it. `quote` is the index of the
+ * (last) opening quote character, `'`, `"` or a backtick.
+ */
+export function quotedValues(text: string, quote: number, options: QuotedValueOptions): string[] {
+  const close = delimiterAt(text, quote, options.python);
+  const values: string[] = [];
+  for (const holes of [true, false]) {
+    let body = bodyOf(text, quote + 1, close, holes);
+    values.push(body.value);
+    if (!options.python) continue;
+    let joined = body.value;
+    let parts = 1;
+    // Joins as many strings as a statement could plausibly hold; each was also read alone above.
+    for (let next = body.end >= 0 ? nextAdjacentString(text, body.end) : undefined; next && parts < 64; parts++) {
+      body = bodyOf(text, next.body, next.close, holes);
+      joined += body.value;
+      next = body.end >= 0 ? nextAdjacentString(text, body.end) : undefined;
+    }
+    if (parts > 1) values.push(joined);
+  }
+  return values;
+}
