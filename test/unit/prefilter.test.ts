@@ -167,6 +167,9 @@ test('env access to a database variable, or to one the rules file declares, keep
   const cases: Array<[FileType, string, Verdict, string[]?]> = [
     ['python', 'import os\nLEVEL = os.getenv("LOG_LEVEL", "info")\n', 'env-only'],
     ['python', 'import os\nDSN = os.environ["SENTRY_DSN"]\n', 'env-only'],
+    // Python names a variable in a string: "database" in its prose is no variable's name.
+    ['python', '"""Interfaces to Unix databases: the database module."""\nimport os\nhome = os.environ["HOME"]\n', 'env-only'],
+    ['python', 'import os\nURL = os.environ.get(\'DATABASE_URL\')\n', 'analyze'],
     ['python', 'import os\nURL = os.getenv("CHAT_RAG_DATABASE_URL")\n', 'analyze'],
     ['python', 'import os\nURL = os.environ.get("POSTGRES_DB")\n', 'analyze'],
     ['python', 'import os\nURL = os.environ["SUPABASE_URL"]\n', 'env-only'],
@@ -280,6 +283,10 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     ['python', 'import socket\nhost = socket.gethostname()\n'],
     ['javascript', 'function flatMapToMutable(a) { return a; }\nconst w = handle.createWritable();\nconst typeCatalog = [];\nconst usedBrace = 1;\n'],
     ['javascript', 'interface IDBDatabaseInfo { name?: string }\nframe.dblclick();\nconst host = getHost(node);\nexport = host;\n'],
+    ['javascript', '/** Opens the database. */\nexport function open(name) { return indexedDB.open(name); }\n'],
+    // Keyword arguments and assignments are no DSN: a value ends in a comma, or no pairs run on.
+    ['python', "class C:\n    def __init__(self, host='', port=0, user=None):\n        self.host = host\n        self.port = port\n"],
+    ['python', 'import http.client\nc = http.client.HTTPConnection(host=host, port=port)\n'],
   ];
   for (const [type, text] of ruledOut) {
     assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
@@ -301,6 +308,9 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     ['javascript', "import mongoose from 'mongoose';\nimport { MongoClient } from 'mongodb';\nconst d = mongoose.connection.useDb('zoe');\n"],
     ['javascript', "import { Pool } from 'pg';\nconst pool = new Pool({ database: 'mobius' });\n"],
     ['javascript', "const p = 'data/memory.db3';\n"],
+    ['python', 'import psycopg2\ncfg = {"database": "mobius", "host": "pg"}\nconn = psycopg2.connect(**cfg)\n'],
+    ['python', "import psycopg2\nconn = psycopg2.connect(f\"host={cfg['host']} port={cfg['port']}\")\n"],
+    ['javascript', "import { Client } from 'pg';\nconst c = new Client(`port=${p}\\thost=db`);\n"],
   ];
   for (const [type, text] of kept) {
     assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);

@@ -6,14 +6,14 @@
 // looks for (python.ts, javascript.ts, literals.ts, sqlTables.ts):
 // - literals: a URL needs a database's scheme before `://` (`postgresql+asyncpg://`, not
 //   `https://`); a SQLite path ends in .db/.sqlite/.sqlite3/.db3 (any case) where a path token
-//   ends; a libpq DSN needs `dbname`, or `host=` with `user=` or `port=`; an ADO string needs
-//   `Database` or `Initial Catalog` (keys: in code they must start a word);
+//   ends; a libpq DSN needs `dbname`, or a run of pairs with `host=` and `user=` or `port=`; an
+//   ADO string needs `Database=` or `Initial Catalog` (in code, keys must start a word);
 // - env refs are recorded for every variable: getenv/environ/putenv, process.env, Deno.env,
 //   import.meta.env all contain `env`; pydantic settings need `BaseSettings`. In a scan, though,
 //   only reads of *database* variables survive (audit.ts `databaseReferences`), so with a
 //   `ScanFilter` a file whose only trigger is `env` is parsed only when a word in it is a
-//   database variable's name (envVars.ts) or one the rules file declares: most code reads
-//   LOG_LEVEL or PORT, and parsing it for that is most of a scan's time;
+//   database variable's name (envVars.ts; in Python a whole string) or one the rules file
+//   declares: most code reads LOG_LEVEL or PORT, and parsing it for that is most of a scan's time;
 // - names: `dbname=`/`database=`/`db_name=` options, Django's `…backends.<engine>`, Sequelize's
 //   constructor, Mongo's `.db()` / `useDb()`, Drizzle's `pgSchema`/`mysqlSchema`;
 // - tables: calls (`Table(`, `sa.table(`, Drizzle's `pgTable(`, knex's `createTable(`/`.table(`),
@@ -96,21 +96,21 @@ function hasSqlString(text: string, python: boolean): boolean {
 }
 
 interface Triggers {
-  /** The literals, as one alternation (on the lower-cased text). */
-  literals: RegExp;
   /**
-   * What a literal cannot say (word boundaries), on the lower-cased text: each a regex of its own,
-   * which starts with a literal V8 can skip to (an alternation is tried at every character).
+   * The literal words and what a literal cannot say (word boundaries), as one alternation on the
+   * lower-cased text. Each alternative starts with a literal: V8 then skips to the characters
+   * they can start with, where seven regexes run one after another took twice as long.
    */
-  patterns?: RegExp[];
+  words: RegExp;
   /** A libpq DSN without `dbname`: `host=` with `user=` or `port=` (literals.ts findLibpq). */
   dsn?: boolean;
   /** Strings that look like SQL, read as Python's or JS's strings, on the text as written. */
   sql?: 'python' | 'javascript';
 }
 
-function alternation(literals: readonly string[]): RegExp {
-  return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+/** One regex for literal words (escaped here) and patterns (regex source). */
+function alternation(literals: readonly string[], patterns: readonly string[] = []): RegExp {
+  return new RegExp([...literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')), ...patterns].join('|'));
 }
 
 /**
@@ -120,26 +120,37 @@ function alternation(literals: readonly string[]): RegExp {
  * is tried at every character, one that starts with a literal skips to it.
  */
 const startsWord = (word: string, wordChar: string) => String.raw`(?<=(?:^|[^${wordChar}]|\\[a-z])${word})`;
-/** libpq's keys start where LIBPQ_RE's do: not after a word character or `-`. */
-const HOST_KEY = new RegExp('host' + startsWord('host', 'a-z0-9_-') + String.raw`\s*=`);
-const USER_OR_PORT_KEY = new RegExp('(?:user|port)' + startsWord('(?:user|port)', 'a-z0-9_-') + String.raw`\s*=`);
-/** What a libpq DSN that names no `dbname` needs (`host=db port=5432`); `dbname` is one of the literal words. */
-const hasHostDsn = (lower: string) => HOST_KEY.test(lower) && USER_OR_PORT_KEY.test(lower);
+/**
+ * A libpq DSN that names no `dbname` (literals.ts findLibpq) is a run of `key=value` pairs with
+ * blanks between, among them `host` and `user` or `port`: `"host=db port=5432"`. Keys start
+ * where LIBPQ_RE's do (not after a word character or `-`). Blanks may be escapes (`\n`), values
+ * may be quoted or hold placeholders (`{cfg['host']}`, `${h}`). A value does not end in a comma,
+ * which keeps keyword arguments out (`def __init__(self, host='', port=0)`, `host=host, port=p`).
+ */
+const DSN_BLANK = String.raw`(?:\s|\\[ntrfv])+`;
+const DSN_VALUE = String.raw`(?:'(?:[^'\\\n]|\\.)*'|(?:\{[^{}\n]*\}|\$\{[^}\n]*\}|\\[^ntrfv\s]|[^\s'"\\{])+)(?<!,)`;
+const dsnPair = (key: string) => key + startsWord(key, 'a-z0-9_-') + String.raw`\s*=\s*` + DSN_VALUE;
+const DSN_RUN = (first: string, then: string) => `${dsnPair(first)}(?:${DSN_BLANK}${dsnPair('[a-z_]+')})*?${DSN_BLANK}${then}${startsWord(then, 'a-z0-9_-')}\\s*=`;
+const HOST_DSN = new RegExp([DSN_RUN('host', '(?:user|port)'), DSN_RUN('(?:user|port)', 'host')].join('|'));
+const hasHostDsn = (lower: string) => HOST_DSN.test(lower);
 /**
  * In code, the literal words as a literal needs them (literals.ts): `host` only in a DSN (`dsn`
- * below); `database` as a word of its own (a key, ADO's `Database=`), not in `IDBDatabase`;
+ * below); `database` as a key of its own before `=` or `:` (an option, a keyword argument, a
+ * dict key, ADO's `Database=`), not in `IDBDatabase` or prose;
  * `catalog` only as ADO's `Initial Catalog`; `.db`/`.sqlite` (`.db3`, `.sqlite3`) where a path
  * token ends (findSqlitePaths), not in `Frame.dblclick`. `dbname` stays a bare word (`dbName`).
  */
 const CODE_LITERALS = [
-  'database' + startsWord('database', 'a-z0-9'), 'initial catalog', String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`,
+  'database' + startsWord('database', 'a-z0-9') + String.raw`(?:\\?['"\x60])?\]?\s*[=:]`, 'initial catalog', String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`,
 ];
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.`), `__tablename__` and
 // `db_table`, not from words like "stable" or "notable"; `host` makes a literal only in a DSN
 // (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
 const PYTHON: Triggers = {
-  literals: alternation(['dbname', '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.']),
-  patterns: [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|#[^\n]*)*\(`, String.raw`op(?<=\bop)\s*\.`].map((p) => new RegExp(p)),
+  words: alternation(
+    ['dbname', '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.'],
+    [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|#[^\n]*)*\(`, String.raw`op(?<=\bop)\s*\.`],
+  ),
   dsn: true,
   sql: 'python',
 };
@@ -150,13 +161,12 @@ const PYTHON: Triggers = {
 // `Mutable(`/`createWritable(`; Mongo's `useDb` is a word of its own (not `usedBrace`); `host`
 // makes a literal only in a DSN (ADO strings need `database`, options are named by `database`).
 const JAVASCRIPT: Triggers = {
-  literals: alternation(['dbname', 'tablename', 'sequelize', 'pgschema', 'mysqlschema']),
-  patterns: [
-      ...CODE_LITERALS,
-      'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(|['"\x60]\s*\])`,
-      'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
-      String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`(?:db|knex|trx)(?<=\b(?:db|knex|trx))\b`,
-  ].map((p) => new RegExp(p)),
+  words: alternation(['dbname', 'tablename', 'sequelize', 'pgschema', 'mysqlschema'], [
+    ...CODE_LITERALS,
+    'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(|['"\x60]\s*\])`,
+    'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
+    String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`(?:db|knex|trx)(?<=\b(?:db|knex|trx))\b`,
+  ]),
   dsn: true,
   sql: 'javascript',
 };
@@ -168,7 +178,7 @@ const JAVASCRIPT: Triggers = {
  */
 const CONFIG_TYPES = new Set<FileType>(['yaml', 'shell', 'dotenv', 'dockerfile', 'ini', 'toml', 'json', 'text']);
 /** Config files and scripts: literals only (their detectors name no tables). */
-const LITERALS: Triggers = { literals: alternation(LITERAL_WORDS) };
+const LITERALS: Triggers = { words: alternation(LITERAL_WORDS) };
 
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
@@ -194,7 +204,7 @@ interface Sample {
 }
 
 function triggered(s: Sample, t: Triggers): boolean {
-  return hasDatabaseUrl(s.lower) || t.literals.test(s.lower) || (t.patterns?.some((p) => p.test(s.lower)) ?? false) || (t.dsn === true && hasHostDsn(s.lower)) || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
+  return hasDatabaseUrl(s.lower) || t.words.test(s.lower) || (t.dsn === true && hasHostDsn(s.lower)) || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
 }
 
 /** What a scan knows that a file's analysis does not: the rules file's own variable names. */
@@ -235,13 +245,22 @@ function textsToTest(first: Sample): () => Sample[] {
   };
 }
 
-/** Whether a word of `lower` (lower-cased text) is the name of a database variable (by its shape) or of a declared one. */
-export function namesDatabaseVariable(lower: string, declared: readonly string[]): boolean {
+const QUOTES = new Set(["'", '"']);
+
+/**
+ * Whether a word of `lower` (lower-cased text) is the name of a database variable (by its shape)
+ * or of a declared one. `quoted`: only a word that is a whole string counts (`"DATABASE_URL"`):
+ * Python names a variable in a string (`os.getenv("X")`, `os.environ["X"]`, a constant holding
+ * it), while its prose and comments are full of words like "database"; JS names them bare too
+ * (`process.env.X`, `const { X } = process.env`).
+ */
+export function namesDatabaseVariable(lower: string, declared: readonly string[], quoted = false): boolean {
   for (const m of lower.matchAll(DATABASE_WORD)) {
     let start = m.index;
     let end = start + m[0].length;
     while (start > 0 && /\w/.test(lower[start - 1])) start--;
     while (end < lower.length && /\w/.test(lower[end])) end++;
+    if (quoted && !(QUOTES.has(lower[start - 1]) && lower[end] === lower[start - 1])) continue;
     if (isDatabaseEnvVar(lower.slice(start, end))) return true;
   }
   return declared.some((name) => lower.includes(name.toLowerCase()));
@@ -264,7 +283,7 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
   if (code && !texts().some((t) => t.lower.includes(ENV))) return 'skip';
   if (!filter) return 'analyze';
-  return texts().some((t) => namesDatabaseVariable(t.lower, filter.declaredEnvNames)) ? 'analyze' : 'env-only';
+  return texts().some((t) => namesDatabaseVariable(t.lower, filter.declaredEnvNames, type === 'python')) ? 'analyze' : 'env-only';
 }
 
 /** False only when a file of this type certainly yields no references and no tables. */
