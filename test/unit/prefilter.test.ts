@@ -287,6 +287,8 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     // Keyword arguments and assignments are no DSN: a value ends in a comma, or no pairs run on.
     ['python', "class C:\n    def __init__(self, host='', port=0, user=None):\n        self.host = host\n        self.port = port\n"],
     ['python', 'import http.client\nc = http.client.HTTPConnection(host=host, port=port)\n'],
+    // `op` is Alembic's only with one of its operations.
+    ['python', 'import operator as op\nf = op.itemgetter(1)\n'],
   ];
   for (const [type, text] of ruledOut) {
     assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
@@ -311,6 +313,7 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     ['python', 'import psycopg2\ncfg = {"database": "mobius", "host": "pg"}\nconn = psycopg2.connect(**cfg)\n'],
     ['python', "import psycopg2\nconn = psycopg2.connect(f\"host={cfg['host']} port={cfg['port']}\")\n"],
     ['javascript', "import { Client } from 'pg';\nconst c = new Client(`port=${p}\\thost=db`);\n"],
+    ['python', 'from alembic import op\n\ndef upgrade():\n    op.drop_column("users", "legacy")\n'],
   ];
   for (const [type, text] of kept) {
     assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);

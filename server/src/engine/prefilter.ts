@@ -143,13 +143,14 @@ const hasHostDsn = (lower: string) => HOST_DSN.test(lower);
 const CODE_LITERALS = [
   'database' + startsWord('database', 'a-z0-9') + String.raw`(?:\\?['"\x60])?\]?\s*[=:]`, 'initial catalog', String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`,
 ];
-// Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.`), `__tablename__` and
+// Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.create_table(` and the
+// other operations of ALEMBIC_OPS, all named create_/drop_/add_/alter_/rename_/batch_), `__tablename__` and
 // `db_table`, not from words like "stable" or "notable"; `host` makes a literal only in a DSN
 // (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
 const PYTHON: Triggers = {
   words: alternation(
     ['dbname', '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.'],
-    [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|#[^\n]*)*\(`, String.raw`op(?<=\bop)\s*\.`],
+    [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|#[^\n]*)*\(`, String.raw`op(?<=\bop)\s*\.\s*(?:create|drop|add|alter|rename|batch)_`],
   ),
   dsn: true,
   sql: 'python',
