@@ -102,6 +102,10 @@ test('escapes, implicit concatenation and SQL at a string start keep a file a ca
     ['python', 'P = "data/zoe\\056db"'],
     ['python', 'def up():\n    op.add_column("users", sa.Column("x"))'],
     ['python', 'class S(BaseSettings):\n    port: int = 1'],
+    // Decoded copies hold the lines around each escape or join: deep in a long file too.
+    ['python', 'x = 1\n'.repeat(300) + 'P = "data/zoe\\x2edb"\n' + 'y = 2\n'.repeat(300)],
+    ['python', 'x = 1\n'.repeat(300) + 'Q = ("SEL"\n     "ECT a, b FROM t")\n' + 'y = 2\n'.repeat(300)],
+    ['javascript', 'const x = 1;\n'.repeat(300) + "const u = 'postgres:\\\n//app@db/platform';\n" + 'const y = 2;\n'.repeat(300)],
   ];
   for (const [type, text] of cases) {
     assert.ok(mayReferenceDatabase(type, text), text);

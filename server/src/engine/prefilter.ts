@@ -25,7 +25,8 @@
 // words like "stable" once made most of a real JS/Python tree a candidate.
 // Strings are read decoded, so the test also runs on the text with backslashes dropped and
 // Python's implicit concatenation (`"a" "b"`) joined, and on the text with numeric escapes
-// (`\x41`, `\u0041`, octal) spelled out; a named escape (`\N{...}`) makes a file a candidate outright.
+// (`\x41`, `\u0041`, octal) spelled out, each around the places decoding changes (decodedAround);
+// a named escape (`\N{...}`) makes a file a candidate outright.
 // Config files and scripts (CONFIG_TYPES) are cut the same way under a scan filter: literals or
 // a database variable's name. SQL, Prisma and Markdown are always analyzed.
 
@@ -228,18 +229,64 @@ function decodedApproximation(text: string): string {
 
 const sample = (text: string): Sample => ({ text, lower: text.toLowerCase() });
 
+/** Where decoding changes the text: a backslash, two strings side by side. */
+const DECODING_CHANGES = new RegExp(String.raw`\\|` + ADJACENT_STRINGS.source, 'g');
+const ALL_NUMERIC_ESCAPES = new RegExp(NUMERIC_ESCAPE.source, 'g');
+/** Lines kept on each side of a place decoding changes: what a decoded literal can span. */
+const CONTEXT_LINES = 2;
+
+/** The start of the line `lines` lines above the one `at` is on (or of the text). */
+function lineStartAbove(text: string, at: number, lines: number): number {
+  let start = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
+  for (let i = 0; i < lines && start > 0; i++) start = start === 1 ? 0 : text.lastIndexOf('\n', start - 2) + 1;
+  return start;
+}
+
+/** The end of the line `lines` lines below the one `at` is on (or of the text). */
+function lineEndBelow(text: string, at: number, lines: number): number {
+  let end = text.indexOf('\n', at);
+  for (let i = 0; i < lines && end >= 0; i++) end = text.indexOf('\n', end + 1);
+  return end < 0 ? text.length : end;
+}
+
+/**
+ * The parts of `text` around the places `changes` finds, whole lines with CONTEXT_LINES on each
+ * side, each decoded by `decode`, joined by newlines. A decoded copy adds to the tests only what
+ * spans such a place, and real code has escapes in few of its lines: decoding and testing whole
+ * copies of every file was most of the prefilter's time.
+ */
+function decodedAround(text: string, changes: RegExp, decode: (part: string) => string): string {
+  const parts: string[] = [];
+  let from = -1;
+  let to = -1;
+  changes.lastIndex = 0;
+  for (let m = changes.exec(text); m; m = changes.exec(text)) {
+    const start = lineStartAbove(text, m.index, CONTEXT_LINES);
+    const end = lineEndBelow(text, m.index + m[0].length, CONTEXT_LINES);
+    if (start > to) {
+      if (to >= 0) parts.push(decode(text.slice(from, to)));
+      from = start;
+    }
+    to = Math.max(to, end);
+    changes.lastIndex = Math.max(changes.lastIndex, to);
+  }
+  if (to >= 0) parts.push(decode(text.slice(from, to)));
+  return parts.join('\n');
+}
+
 /**
  * The lower-cased file and, when decoding can change what it spells, its decoded approximations
- * (with numeric escapes spelled out, when it has any): made on first use.
+ * (with numeric escapes spelled out, when it has any), around the places decoding changes: made
+ * on first use.
  */
 function textsToTest(first: Sample): () => Sample[] {
   let texts: Sample[] | undefined;
   return () => {
     if (texts) return texts;
     texts = [first];
-    if (first.text.includes('\\') || ADJACENT_STRINGS.test(first.text)) texts.push(sample(decodedApproximation(first.text)));
+    if (first.text.includes('\\') || ADJACENT_STRINGS.test(first.text)) texts.push(sample(decodedAround(first.text, DECODING_CHANGES, decodedApproximation)));
     if (HAS_NUMERIC_ESCAPE.test(first.text)) {
-      const spelled = decodeNumericEscapes(first.text);
+      const spelled = decodedAround(first.text, ALL_NUMERIC_ESCAPES, decodeNumericEscapes);
       texts.push(sample(spelled), sample(decodedApproximation(spelled)));
     }
     return texts;
