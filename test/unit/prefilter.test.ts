@@ -143,6 +143,24 @@ test('property: for code made of database-ish and neutral fragments, a ruled-out
 
 const NO_DECLARED: ScanFilter = { declaredEnvNames: [] };
 
+/** Cases the prefilter rules out under a scan filter, in which the detector indeed finds nothing. */
+function assertRuledOutAndEmpty(cases: Array<[FileType, string]>): void {
+  for (const [type, text] of cases) {
+    assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
+    const found = detect(type, SAMPLE_PATH[type]!, text);
+    assert.deepEqual([found.references.length, found.tables.length], [0, 0], text);
+  }
+}
+
+/** Cases the prefilter keeps under a scan filter, in which the detector finds something (real references). */
+function assertCandidatesWithFindings(cases: Array<[FileType, string]>): void {
+  for (const [type, text] of cases) {
+    assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
+    const found = detect(type, SAMPLE_PATH[type]!, text);
+    assert.ok(found.references.length + found.tables.length > 0, `nothing found in ${text}`);
+  }
+}
+
 /** The scan filter's promise: an `env-only` file yields only env reads/definitions of variables the scan drops. */
 function assertEnvOnlySound(type: FileType, rel: string, text: string, filter: ScanFilter): string {
   const verdict = prefilter(type, text, filter);
@@ -227,11 +245,7 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['javascript', "// Don't update the cache, won't set it either.\n/** Calls `set()` and `delete` on the map. */\nexport const f = (m) => m;\n"],
     ['javascript', "const m = 'delete';\nrun(['--help']);\napp.get('/*', h);\nconst html = '<table></table>';\nconst o = { host: h, port: 1 };\n"],
   ];
-  for (const [type, text] of ruledOut) {
-    assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
-    const found = detect(type, SAMPLE_PATH[type]!, text);
-    assert.deepEqual([found.references.length, found.tables.length], [0, 0], text);
-  }
+  assertRuledOutAndEmpty(ruledOut);
   const kept: Array<[FileType, string]> = [
     ['javascript', "db.query('USE app;');\n"],
     ['javascript', 'db.query("USE \\"app\\";");\n'],
@@ -262,11 +276,7 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['javascript', 'class U extends Model { static tableName = "users"; }\n'],
     ['javascript', "const dsn = 'host = pg port=5432 user=app';\n"],
   ];
-  for (const [type, text] of kept) {
-    assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
-    const found = detect(type, SAMPLE_PATH[type]!, text);
-    assert.ok(found.references.length + found.tables.length > 0, `nothing found in ${text}`);
-  }
+  assertCandidatesWithFindings(kept);
   // Forms the detectors may read (a placeholder name, a call through `?.` or `['…']`): they stay candidates.
   const candidates: Array<[FileType, string]> = [
     ['python', "q = f\"USE {names['app']};\"\n"],
@@ -294,11 +304,7 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     // `op` is Alembic's only with one of its operations.
     ['python', 'import operator as op\nf = op.itemgetter(1)\n'],
   ];
-  for (const [type, text] of ruledOut) {
-    assert.notEqual(prefilter(type, text, NO_DECLARED), 'analyze', text);
-    const found = detect(type, SAMPLE_PATH[type]!, text);
-    assert.deepEqual([found.references.length, found.tables.length], [0, 0], text);
-  }
+  assertRuledOutAndEmpty(ruledOut);
   const kept: Array<[FileType, string]> = [
     ['python', "q = (\n    'SELECT a, b '  # columns\n    'FROM users'\n)\n"],
     ['python', 'q = f"SELECT {col}, b FROM users WHERE id = %s"\n'],
@@ -319,9 +325,5 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     ['javascript', "import { Client } from 'pg';\nconst c = new Client(`port=${p}\\thost=db`);\n"],
     ['python', 'from alembic import op\n\ndef upgrade():\n    op.drop_column("users", "legacy")\n'],
   ];
-  for (const [type, text] of kept) {
-    assert.equal(prefilter(type, text, NO_DECLARED), 'analyze', text);
-    const found = detect(type, SAMPLE_PATH[type]!, text);
-    assert.ok(found.references.length + found.tables.length > 0, `nothing found in ${text}`);
-  }
+  assertCandidatesWithFindings(kept);
 });
