@@ -103,7 +103,7 @@ interface Triggers {
    * they can start with, where seven regexes run one after another took twice as long.
    */
   words: RegExp;
-  /** A libpq DSN without `dbname`: `host=` with `user=` or `port=` (literals.ts findLibpq). */
+  /** A libpq DSN without `dbname`: a run of pairs with `host=` and `user=` or `port=` (hasHostDsn). */
   dsn?: boolean;
   /** Strings that look like SQL, read as Python's or JS's strings, on the text as written. */
   sql?: 'python' | 'javascript';
@@ -137,16 +137,17 @@ const hasHostDsn = (lower: string) => HOST_DSN.test(lower);
 /**
  * In code, the literal words as a literal needs them (literals.ts): `host` only in a DSN (`dsn`
  * below); `database` as a key of its own before `=` or `:` (an option, a keyword argument, a
- * dict key, ADO's `Database=`), not in `IDBDatabase` or prose;
- * `catalog` only as ADO's `Initial Catalog`; `.db`/`.sqlite` (`.db3`, `.sqlite3`) where a path
- * token ends (findSqlitePaths), not in `Frame.dblclick`. `dbname` stays a bare word (`dbName`).
+ * dict key, ADO's `Database=`), not in `IDBDatabase` or prose; `catalog` only as ADO's `Initial
+ * Catalog`; `.db`/`.sqlite` (`.db3`, `.sqlite3`) where a path token ends (findSqlitePaths), not
+ * in `Frame.dblclick`. `dbname` stays a bare word (`dbName`).
  */
 const CODE_LITERALS = [
   'database' + startsWord('database', 'a-z0-9') + String.raw`(?:\\?['"\x60])?\]?\s*[=:]`, 'initial catalog', String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`,
 ];
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.create_table(` and the
-// other operations of ALEMBIC_OPS, all named create_/drop_/add_/alter_/rename_/batch_), `__tablename__` and
-// `db_table`, not from words like "stable" or "notable"; `host` makes a literal only in a DSN
+// other operations of ALEMBIC_OPS, all named create_/drop_/add_/alter_/rename_/batch_),
+// `__tablename__` and `db_table`, not from words like "stable" or "notable"; `host` makes a
+// literal only in a DSN
 // (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
 const PYTHON: Triggers = {
   words: alternation(
