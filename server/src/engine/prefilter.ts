@@ -125,11 +125,11 @@ const startsWord = (word: string, wordChar: string) => String.raw`(?<=(?:^|[^${w
  * A libpq DSN that names no `dbname` (literals.ts findLibpq) is a run of `key=value` pairs with
  * blanks between, among them `host` and `user` or `port`: `"host=db port=5432"`. Keys start
  * where LIBPQ_RE's do (not after a word character or `-`). Blanks may be escapes (`\n`), values
- * may be quoted or hold placeholders (`{cfg['host']}`, `${h}`). A value does not end in a comma,
- * which keeps keyword arguments out (`def __init__(self, host='', port=0)`, `host=host, port=p`).
+ * may be quoted or hold placeholders (`{cfg['host']}`, `${h}`). Keyword arguments look the same
+ * (`host=None, port=0`) and stay candidates: `"Pool(host=%r, port=%r)"` is a DSN to findLibpq.
  */
 const DSN_BLANK = String.raw`(?:\s|\\[ntrfv])+`;
-const DSN_VALUE = String.raw`(?:'(?:[^'\\\n]|\\.)*'|(?:\{[^{}\n]*\}|\$\{[^}\n]*\}|\\[^ntrfv\s]|[^\s'"\\{])+)(?<!,)`;
+const DSN_VALUE = String.raw`(?:'(?:[^'\\\n]|\\.)*'|(?:\{[^{}\n]*\}|\$\{[^}\n]*\}|\\[^ntrfv\s]|[^\s'"\\{])+)`;
 const dsnPair = (key: string) => key + startsWord(key, 'a-z0-9_-') + String.raw`\s*=\s*` + DSN_VALUE;
 const DSN_RUN = (first: string, then: string) => `${dsnPair(first)}(?:${DSN_BLANK}${dsnPair('[a-z_]+')})*?${DSN_BLANK}${then}${startsWord(then, 'a-z0-9_-')}\\s*=`;
 const HOST_DSN = new RegExp([DSN_RUN('host', '(?:user|port)'), DSN_RUN('(?:user|port)', 'host')].join('|'));
