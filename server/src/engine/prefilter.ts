@@ -33,7 +33,7 @@
 import type { FileType } from './detectors';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
-import { quotedValues } from './quotedValue';
+import { decodeNumericEscapes, NUMERIC_ESCAPE, quotedValues } from './quotedValue';
 import { looksLikeSql } from './sqlTables';
 
 // The literal tests run on the lower-cased text: one case-sensitive alternation of the literals is
@@ -188,17 +188,7 @@ const ENV = 'env';
 
 /** Python's `\N{NAME}`: a character by name, which only the detector decodes; such a file is a candidate outright. */
 const NAMED_ESCAPE = /\\N\{/;
-/** Escapes that can spell a letter or digit by its code: `\xHH`, `\uHHHH`, `\u{H…}`, `\UHHHHHHHH`, octal. */
-const NUMERIC_ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{1,3}))/g;
 const HAS_NUMERIC_ESCAPE = new RegExp(NUMERIC_ESCAPE.source);
-
-/** `text` with its numeric escapes replaced by the characters they spell (minified JS is full of `\u00xx`). */
-function decodeNumericEscapes(text: string): string {
-  return text.replace(NUMERIC_ESCAPE, (m, x?: string, braced?: string, u?: string, big?: string, octal?: string) => {
-    const code = octal !== undefined ? parseInt(octal, 8) : parseInt((x ?? braced ?? u ?? big)!, 16);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
-  });
-}
 
 /** A text to test, as written and lower-cased. */
 interface Sample {

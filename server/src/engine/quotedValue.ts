@@ -12,22 +12,31 @@ export interface QuotedValueOptions {
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', b: '\b', '0': '\0' };
 
+/** Escapes that can spell a character by its code: `\xHH`, `\uHHHH`, `\u{H…}`, `\UHHHHHHHH`, octal. */
+export const NUMERIC_ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{1,3}))/g;
+const NUMERIC_ESCAPE_AT = new RegExp(NUMERIC_ESCAPE.source, 'y');
+
+/** The character a numeric escape spells, from NUMERIC_ESCAPE's five groups; undefined past Unicode's last. */
+function spelled([x, braced, u, big, octal]: ReadonlyArray<string | undefined>): string | undefined {
+  const code = octal !== undefined ? parseInt(octal, 8) : parseInt((x ?? braced ?? u ?? big)!, 16);
+  return code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+/** `text` with its numeric escapes replaced by the characters they spell (minified JS is full of `\u00xx`). */
+export function decodeNumericEscapes(text: string): string {
+  return text.replace(NUMERIC_ESCAPE, (m: string, ...groups: Array<string | undefined>) => spelled(groups) ?? m);
+}
+
 /** The escape at `text[i]` (a backslash): the characters it stands for and where the code goes on. */
 function escapeAt(text: string, i: number): { value: string; next: number } {
   const c = text[i + 1];
   if (c === undefined) return { value: '', next: i + 1 };
   if (c === '\n') return { value: '', next: i + 2 }; // a line continuation
   if (c === '\r') return { value: '', next: text[i + 2] === '\n' ? i + 3 : i + 2 };
-  const code = (hex: string | undefined) => (hex !== undefined && parseInt(hex, 16) <= 0x10ffff ? String.fromCodePoint(parseInt(hex, 16)) : undefined);
-  const numeric =
-    c === 'x' ? /^x([0-9A-Fa-f]{2})/.exec(text.slice(i + 1, i + 4)) :
-    c === 'u' ? /^u(?:\{([0-9A-Fa-f]{1,6})\}|([0-9A-Fa-f]{4}))/.exec(text.slice(i + 1, i + 10)) :
-    c === 'U' ? /^U([0-9A-Fa-f]{8})/.exec(text.slice(i + 1, i + 10)) :
-    /[0-7]/.test(c) ? /^([0-7]{1,3})/.exec(text.slice(i + 1, i + 4)) : null;
-  if (numeric) {
-    const value = /[0-7]/.test(c) ? String.fromCodePoint(parseInt(numeric[1], 8)) : code(numeric[1] ?? numeric[2]);
-    if (value !== undefined) return { value, next: i + 1 + numeric[0].length };
-  }
+  NUMERIC_ESCAPE_AT.lastIndex = i;
+  const numeric = NUMERIC_ESCAPE_AT.exec(text);
+  const value = numeric ? spelled(numeric.slice(1)) : undefined;
+  if (value !== undefined) return { value, next: i + numeric![0].length };
   return { value: SIMPLE_ESCAPES[c] ?? c, next: i + 2 };
 }
 
