@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AnalysisCache, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
-import { batches, LARGE_FILE_BYTES, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB, type PoolScan } from '../../server/src/engine/scanPool';
+import { batches, LARGE_FILE_BYTES, largeFileGroups, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB, type PoolScan } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
@@ -138,6 +138,15 @@ test('files above LARGE_FILE_BYTES are set aside, in walk order, and the rest ba
   assert.deepEqual(small, [[0, 2, 3]]);
   assert.deepEqual(large, [1, 4]);
   assert.deepEqual([...batches(files, large)], [[1], [4]], 'one large file per batch');
+});
+
+test('large files are grouped by the parser that keeps memory for them, each group in walk order', () => {
+  const names = ['a.py', 'b.ts', 'dump.sql', 'c.jsx', 'run.sh', 'd.py', 'docs.md', 'e.mjs', 'setup.cfg'];
+  const files = names.map((p): WalkedFile => ({ path: p, absPath: `/w/${p}`, size: 2 * LARGE_FILE_BYTES, kind: 'source', gitIgnored: false }));
+  const groups = largeFileGroups(files, [...files.keys()]).map((g) => g.map((i) => names[i]));
+  assert.deepEqual(groups, [['a.py', 'run.sh', 'd.py', 'setup.cfg'], ['b.ts', 'c.jsx', 'e.mjs'], ['dump.sql', 'docs.md']]);
+  assert.deepEqual(largeFileGroups(files, [1, 4]), [[1], [4]], 'no empty group');
+  assert.deepEqual(largeFileGroups(files, []), []);
 });
 
 test('large files are analyzed after every other file, by new workers, with the same results', async () => {
