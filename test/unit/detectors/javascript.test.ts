@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ts } from 'ts-morph';
+import { ts } from '../../../server/src/engine/typescript';
 import { detectJavaScript, engineOfModule, scriptKindOf } from '../../../server/src/engine/detectors/javascript';
 import { digest } from '../../../server/src/engine/collector';
 import type { DbReference, TableReference } from '../../../server/src/engine/types';

@@ -9,7 +9,7 @@
 //  - database names in connection options (`new Pool({ database: 'x' })`, Sequelize, Mongo);
 //  - ORM tables (TypeORM, Sequelize, Drizzle, knex).
 
-import { ts } from 'ts-morph';
+import { ts } from '../typescript';
 import { ReferenceCollector } from '../collector';
 import { findLiterals } from '../literals';
 import { PARSE_CACHE_CHARS, PARSE_CACHE_ENTRIES, ParseCache, textChange } from '../parseCache';

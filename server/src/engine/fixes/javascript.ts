@@ -2,7 +2,7 @@
 // template, a `path.join(...)`, a `+` concatenation) becomes a read of the env var, with the
 // target's path as the `??` default; a literal that already defaults another var is retargeted.
 
-import { ts } from 'ts-morph';
+import { ts } from '../typescript';
 import { scriptKindOf } from '../detectors/javascript';
 import { LineIndex } from '../lineIndex';
 import { envHoldsUrl, retargetedUrl, splitSqliteUrl } from './sqliteUrl';
