@@ -133,6 +133,7 @@ test('property: for code made of database-ish and neutral fragments, a ruled-out
     'connect(dbname="x")\n', '"\\x2e"\n', 'Table("t", meta)\n', 'print("done")\n', '# comment SELECT 1 FROM t\n',
     '"\\x70ostgres"\n', '"\\u0064b"\n', '"\\56db"\n', '"\\u00e9"\n', "'use strict'\n", "'delete'\n", '"--x"\n', '"\\nselect "\n',
     '"use "\n', '"x;"\n', 'createTable("t")\n', '"table"\n', '"host"\n', '"=h "\n', '"https://x"\n',
+    '"\\N{EM DASH}"\n', '"zoe\\N{FULL STOP}db"\n', '"\\N{BULLET}.db"\n', '"x.db\\N{BULLET}"\n', '"\\N{BULLET}select "\n',
   );
   fc.assert(fc.property(fc.array(fragment, { maxLength: 12 }), (parts) => {
     const text = parts.join('');
@@ -244,6 +245,8 @@ test('real-code triggers that name no database (use strict, Object.definePropert
     ['javascript', 'throw new Error("Update failed");\nconst s = "Select a file";\n'],
     ['javascript', "// Don't update the cache, won't set it either.\n/** Calls `set()` and `delete` on the map. */\nexport const f = (m) => m;\n"],
     ['javascript', "const m = 'delete';\nrun(['--help']);\napp.get('/*', h);\nconst html = '<table></table>';\nconst o = { host: h, port: 1 };\n"],
+    // Named escapes are read as the detector reads them (U+FFFD), not as a reason to parse.
+    ['python', 'DASH = "\\N{EM DASH}"\nprint(f"{x}\\N{NO-BREAK SPACE}units")\n'],
   ];
   assertRuledOutAndEmpty(ruledOut);
   const kept: Array<[FileType, string]> = [

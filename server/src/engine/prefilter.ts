@@ -25,8 +25,8 @@
 // words like "stable" once made most of a real JS/Python tree a candidate.
 // Strings are read decoded, so the test also runs on the text with backslashes dropped and
 // Python's implicit concatenation (`"a" "b"`) joined, and on the text with numeric escapes
-// (`\x41`, `\u0041`, octal) spelled out, each around the places decoding changes (decodedAround);
-// a named escape (`\N{...}`) makes a file a candidate outright.
+// (`\x41`, `\u0041`, octal) spelled out and Python's named ones (`\N{EM DASH}`) as the U+FFFD the
+// Python detector reads them as, each around the places decoding changes (decodedAround).
 // Config files and scripts (CONFIG_TYPES) are cut the same way under a scan filter: literals or
 // a database variable's name. SQL, Prisma and Markdown are always analyzed.
 
@@ -186,9 +186,20 @@ const LITERALS: Triggers = { words: alternation(LITERAL_WORDS) };
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
 
-/** Python's `\N{NAME}`: a character by name, which only the detector decodes; such a file is a candidate outright. */
-const NAMED_ESCAPE = /\\N\{/;
-const HAS_NUMERIC_ESCAPE = new RegExp(NUMERIC_ESCAPE.source);
+/**
+ * Python's `\N{NAME}`: a character by name. The Python detector does not look names up; it reads
+ * each as U+FFFD (python.ts decodeEscape), and so does the spelled-out copy.
+ */
+const NAMED_ESCAPE = /\\N\{[^}\n]*\}/;
+const ALL_NAMED_ESCAPES = new RegExp(NAMED_ESCAPE.source, 'g');
+/** Escapes the spelled-out copy decodes: numeric and named. */
+const SPELLED_ESCAPE = new RegExp(`${NUMERIC_ESCAPE.source}|${NAMED_ESCAPE.source}`);
+const ALL_SPELLED_ESCAPES = new RegExp(SPELLED_ESCAPE.source, 'g');
+
+/** `text` with numeric escapes spelled out and named ones read as U+FFFD, as the detectors read them. */
+function spelledOut(text: string): string {
+  return decodeNumericEscapes(text).replace(ALL_NAMED_ESCAPES, '\ufffd');
+}
 
 /** A text to test, as written and lower-cased. */
 interface Sample {
@@ -222,7 +233,6 @@ const sample = (text: string): Sample => ({ text, lower: text.toLowerCase() });
 
 /** Where decoding changes the text: a backslash, two strings side by side. */
 const DECODING_CHANGES = new RegExp(String.raw`\\|` + ADJACENT_STRINGS.source, 'g');
-const ALL_NUMERIC_ESCAPES = new RegExp(NUMERIC_ESCAPE.source, 'g');
 /** Lines kept on each side of a place decoding changes: what a decoded literal can span. */
 const CONTEXT_LINES = 2;
 
@@ -267,7 +277,7 @@ function decodedAround(text: string, changes: RegExp, decode: (part: string) => 
 
 /**
  * The lower-cased file and, when decoding can change what it spells, its decoded approximations
- * (with numeric escapes spelled out, when it has any), around the places decoding changes: made
+ * (with numeric and named escapes spelled out, when it has any), around the places decoding changes: made
  * on first use.
  */
 function textsToTest(first: Sample): () => Sample[] {
@@ -276,8 +286,8 @@ function textsToTest(first: Sample): () => Sample[] {
     if (texts) return texts;
     texts = [first];
     if (first.text.includes('\\') || ADJACENT_STRINGS.test(first.text)) texts.push(sample(decodedAround(first.text, DECODING_CHANGES, decodedApproximation)));
-    if (HAS_NUMERIC_ESCAPE.test(first.text)) {
-      const spelled = decodedAround(first.text, ALL_NUMERIC_ESCAPES, decodeNumericEscapes);
+    if (SPELLED_ESCAPE.test(first.text)) {
+      const spelled = decodedAround(first.text, ALL_SPELLED_ESCAPES, spelledOut);
       texts.push(sample(spelled), sample(decodedApproximation(spelled)));
     }
     return texts;
@@ -313,7 +323,6 @@ export function namesDatabaseVariable(lower: string, declared: readonly string[]
 export function prefilter(type: FileType, text: string, filter?: ScanFilter): Verdict {
   const code = type === 'python' || type === 'javascript';
   if (!code && !(filter && CONFIG_TYPES.has(type))) return 'analyze';
-  if (NAMED_ESCAPE.test(text)) return 'analyze';
   const triggers = type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : LITERALS;
   const first = sample(text);
   if (triggered(first, triggers)) return 'analyze'; // most candidates: no decoding needed
