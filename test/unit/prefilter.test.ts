@@ -134,6 +134,7 @@ test('property: for code made of database-ish and neutral fragments, a ruled-out
     '"\\x70ostgres"\n', '"\\u0064b"\n', '"\\56db"\n', '"\\u00e9"\n', "'use strict'\n", "'delete'\n", '"--x"\n', '"\\nselect "\n',
     '"use "\n', '"x;"\n', 'createTable("t")\n', '"table"\n', '"host"\n', '"=h "\n', '"https://x"\n',
     '"\\N{EM DASH}"\n', '"zoe\\N{FULL STOP}db"\n', '"\\N{BULLET}.db"\n', '"x.db\\N{BULLET}"\n', '"\\N{BULLET}select "\n',
+    'f(host=h, port=p)\n', '"host=h port=1"\n', '"host=h "\n', '"port=1"\n', 'x = ("host=h "\n', '"user=u")\n', "'%s(host=%r, port=%r)'\n",
   );
   fc.assert(fc.property(fc.array(fragment, { maxLength: 12 }), (parts) => {
     const text = parts.join('');
@@ -303,6 +304,9 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     ['javascript', '/** Opens the database. */\nexport function open(name) { return indexedDB.open(name); }\n'],
     // Attribute assignments are no DSN: no pairs run on (`self.` is no key).
     ['python', "class C:\n    def __init__(self, host, port):\n        self.host = host\n        self.port = port\n"],
+    // Pairs in code, not in a string: findLibpq reads DSNs in strings only.
+    ['python', 'class L:\n    async def create_connection(self, factory, host=None, port=None, *, ssl=None):\n        return await self.loop.create_server(factory, host=host, port=port)\n'],
+    ['python', "def open_url(host, user):\n    host = unquote(host)\n    user = user or ''\n    return host, user\n"],
     // `op` is Alembic's only with one of its operations.
     ['python', 'import operator as op\nf = op.itemgetter(1)\n'],
   ];
@@ -328,6 +332,10 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     ['python', 'from alembic import op\n\ndef upgrade():\n    op.drop_column("users", "legacy")\n'],
     // findLibpq reads pairs whose values end in a comma too.
     ['python', 'def __repr__(self):\n    return "%s(host=%r, port=%r)" % (type(self).__name__, self.host, self.port)\n'],
+    // DSNs in strings of every shape: across lines, joined, as a template.
+    ['python', 'import psycopg2\nDSN = """\nhost=db\nport=5432\n"""\nc = psycopg2.connect(DSN)\n'],
+    ['python', 'import psycopg2\nc = psycopg2.connect("host=db "\n                     "port=5432")\n'],
+    ['javascript', "import { Client } from 'pg';\nconst c = new Client(`host=${h} port=${p} user=app`);\n"],
   ];
   assertCandidatesWithFindings(kept);
 });

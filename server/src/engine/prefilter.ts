@@ -6,7 +6,8 @@
 // looks for (python.ts, javascript.ts, literals.ts, sqlTables.ts):
 // - literals: a URL needs a database's scheme before `://` (`postgresql+asyncpg://`, not
 //   `https://`); a SQLite path ends in .db/.sqlite/.sqlite3/.db3 (any case) where a path token
-//   ends; a libpq DSN needs `dbname`, or a run of pairs with `host=` and `user=` or `port=`; an
+//   ends; a libpq DSN needs `dbname`, or a run of pairs with `host=` and `user=` or `port=`
+//   (in Python, in a string's value: pythonStrings.ts reads them from the file's start); an
 //   ADO string needs `Database=` or `Initial Catalog` (in code, keys must start a word);
 // - env refs are recorded for every variable: getenv/environ/putenv, process.env, Deno.env,
 //   import.meta.env all contain `env`; pydantic settings need `BaseSettings`. In a scan, though,
@@ -33,6 +34,7 @@
 import type { FileType } from './detectors';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
+import { pythonStringValues } from './pythonStrings';
 import { decodeNumericEscapes, NUMERIC_ESCAPE, quotedValues } from './quotedValue';
 import { looksLikeSql } from './sqlTables';
 
@@ -126,7 +128,8 @@ const startsWord = (word: string, wordChar: string) => String.raw`(?<=(?:^|[^${w
  * blanks between, among them `host` and `user` or `port`: `"host=db port=5432"`. Keys start
  * where LIBPQ_RE's do (not after a word character or `-`). Blanks may be escapes (`\n`), values
  * may be quoted or hold placeholders (`{cfg['host']}`, `${h}`). Keyword arguments look the same
- * (`host=None, port=0`) and stay candidates: `"Pool(host=%r, port=%r)"` is a DSN to findLibpq.
+ * (`host=None, port=0`): in JS they stay candidates; in Python only in a string's value
+ * (hasPythonDsnString), where `"Pool(host=%r, port=%r)"` is a DSN to findLibpq.
  */
 const DSN_BLANK = String.raw`(?:\s|\\[ntrfv])+`;
 const DSN_VALUE = String.raw`(?:'(?:[^'\\\n]|\\.)*'|(?:\{[^{}\n]*\}|\$\{[^}\n]*\}|\\[^ntrfv\s]|[^\s'"\\{])+)`;
@@ -134,6 +137,16 @@ const dsnPair = (key: string) => key + startsWord(key, 'a-z0-9_-') + String.raw`
 const DSN_RUN = (first: string, then: string) => `${dsnPair(first)}(?:${DSN_BLANK}${dsnPair('[a-z_]+')})*?${DSN_BLANK}${then}${startsWord(then, 'a-z0-9_-')}\\s*=`;
 const HOST_DSN = new RegExp([DSN_RUN('host', '(?:user|port)'), DSN_RUN('(?:user|port)', 'host')].join('|'));
 const hasHostDsn = (lower: string) => HOST_DSN.test(lower);
+
+/**
+ * Python: whether a string's value holds a DSN run (or the strings could not be read in step with
+ * the parser). findLibpq reads DSNs in strings only, and Python code is full of pairs that are
+ * none: `create_connection(self, host=None, port=None)`, `host = unquote(host)` over `user = …`.
+ */
+function hasPythonDsnString(text: string): boolean {
+  const values = pythonStringValues(text);
+  return values === undefined || values.some((v) => hasHostDsn(v.toLowerCase()));
+}
 /**
  * In code, the literal words as a literal needs them (literals.ts): `host` only in a DSN (`dsn`
  * below); `database` as a key of its own before `=` or `:` (an option, a keyword argument, a
@@ -147,14 +160,13 @@ const CODE_LITERALS = [
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.create_table(` and the
 // other operations of ALEMBIC_OPS, all named create_/drop_/add_/alter_/rename_/batch_),
 // `__tablename__` and `db_table`, not from words like "stable" or "notable"; `host` makes a
-// literal only in a DSN
+// literal only in a DSN in a string (prefilter's hasPythonDsnString, after the other tests)
 // (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
 const PYTHON: Triggers = {
   words: alternation(
     ['dbname', '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.'],
     [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|#[^\n]*)*\(`, String.raw`op(?<=\bop)\s*\.\s*(?:create|drop|add|alter|rename|batch)_`],
   ),
-  dsn: true,
   sql: 'python',
 };
 // Sequelize's `define` needs `sequelize` in the file (its root or an import), so `define` alone,
@@ -328,6 +340,7 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   if (triggered(first, triggers)) return 'analyze'; // most candidates: no decoding needed
   const texts = textsToTest(first);
   if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
+  if (type === 'python' && texts().some((t) => hasHostDsn(t.lower)) && hasPythonDsnString(text)) return 'analyze';
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
   if (code && !texts().some((t) => t.lower.includes(ENV))) return 'skip';
   if (!filter) return 'analyze';

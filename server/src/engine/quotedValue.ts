@@ -28,7 +28,7 @@ export function decodeNumericEscapes(text: string): string {
 }
 
 /** The escape at `text[i]` (a backslash): the characters it stands for and where the code goes on. */
-function escapeAt(text: string, i: number): { value: string; next: number } {
+export function escapeAt(text: string, i: number): { value: string; next: number } {
   const c = text[i + 1];
   if (c === undefined) return { value: '', next: i + 1 };
   if (c === '\n') return { value: '', next: i + 2 }; // a line continuation

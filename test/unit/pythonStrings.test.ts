@@ -1,0 +1,30 @@
+// Python's string literals read from a file's start (engine/pythonStrings.ts), as the prefilter
+// uses them to tell a DSN in a string from keyword arguments in code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pythonStringValues } from '../../server/src/engine/pythonStrings';
+
+test('strings are read in step with the tokenizer: comments, docstrings with quotes, prefixes, escapes', () => {
+  assert.deepEqual(pythonStringValues('f(host=None, port=0)  # "not a string"\n'), []);
+  assert.deepEqual(pythonStringValues('"""Doc with "quotes" and host=a port=b\nline"""\nf(host=h, port=p)\n'), ['Doc with "quotes" and host=a port=b\nline']);
+  assert.deepEqual(pythonStringValues("x = rb'\\d\\'y'\nb = u'\\x41\\n'\n"), ["\\d\\'y", 'A\n']);
+  assert.deepEqual(pythonStringValues('n = "a\\N{EM DASH}b"\n'), ['a\ufffdb'], 'a named escape is U+FFFD, as the Python detector reads it');
+  assert.deepEqual(pythonStringValues('s = "host=a\\x20port=1"\n'), ['host=a port=1']);
+});
+
+test('f-string fields are holes; the strings inside them are read too; doubled braces are braces', () => {
+  assert.deepEqual(pythonStringValues('v = f"host={cfg["h"]} port={p!r:>{w}}"\n'), ['h', 'host={x} port={x}']);
+  assert.deepEqual(pythonStringValues('e = f"{{literal}} {x}"\n'), ['{literal} {x}']);
+  assert.deepEqual(pythonStringValues("t = f'''a {d['k']}\nb'''\n"), ['k', 'a {x}\nb']);
+});
+
+test('strings side by side are also read joined, each longer part of the run', () => {
+  assert.deepEqual(pythonStringValues('c = ("host=db "\n     # a comment\n     f"port={p} " \'user=u\')\n'), ['host=db ', 'port={x} ', 'host=db port={x} ', 'user=u', 'host=db port={x} user=u']);
+  assert.deepEqual(pythonStringValues('a = "x"\nb = 1\nc = "y"\n'), ['x', 'y'], 'code between: no join');
+});
+
+test('a string or field that does not close as Python closes it: no reading at all', () => {
+  for (const text of ['bad = "unterminated\nx = 1\n', 's = """never closed\n', 'f"{x"\n', 'f"a}b"\n', 'f"{d[1}"\n']) {
+    assert.equal(pythonStringValues(text), undefined, text);
+  }
+});
