@@ -134,7 +134,7 @@ test('property: for code made of database-ish and neutral fragments, a ruled-out
     '"\\x70ostgres"\n', '"\\u0064b"\n', '"\\56db"\n', '"\\u00e9"\n', "'use strict'\n", "'delete'\n", '"--x"\n', '"\\nselect "\n',
     '"use "\n', '"x;"\n', 'createTable("t")\n', '"table"\n', '"host"\n', '"=h "\n', '"https://x"\n',
     '"\\N{EM DASH}"\n', '"zoe\\N{FULL STOP}db"\n', '"\\N{BULLET}.db"\n', '"x.db\\N{BULLET}"\n', '"\\N{BULLET}select "\n',
-    'f(host=h, port=p)\n', '"host=h port=1"\n', '"host=h "\n', '"port=1"\n', 'x = ("host=h "\n', '"user=u")\n', "'%s(host=%r, port=%r)'\n",
+    '"""doc app.db"""\n', '# app.db\n', '(\n"app.db"\n)\n', 'f(host=h, port=p)\n', '"host=h port=1"\n', '"host=h "\n', '"port=1"\n', 'x = ("host=h "\n', '"user=u")\n', "'%s(host=%r, port=%r)'\n",
   );
   fc.assert(fc.property(fc.array(fragment, { maxLength: 12 }), (parts) => {
     const text = parts.join('');
@@ -307,6 +307,8 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     // Pairs in code, not in a string: findLibpq reads DSNs in strings only.
     ['python', 'class L:\n    async def create_connection(self, factory, host=None, port=None, *, ssl=None):\n        return await self.loop.create_server(factory, host=host, port=port)\n'],
     ['python', "def open_url(host, user):\n    host = unquote(host)\n    user = user or ''\n    return host, user\n"],
+    // Comments and documentation strings: the Python detector reads neither.
+    ['python', '"""Stores rows in app.db: SELECT * FROM users, see table (1)."""\n\n# some emulations generate a .db file\ndef f(x):\n    """Copy data from x to the database."""\n    return x\n'],
     // `op` is Alembic's only with one of its operations.
     ['python', 'import operator as op\nf = op.itemgetter(1)\n'],
   ];
@@ -332,6 +334,8 @@ test('a quote that closes a string, prose starting with a keyword, and database 
     ['python', 'from alembic import op\n\ndef upgrade():\n    op.drop_column("users", "legacy")\n'],
     // findLibpq reads pairs whose values end in a comma too.
     ['python', 'def __repr__(self):\n    return "%s(host=%r, port=%r)" % (type(self).__name__, self.host, self.port)\n'],
+    // A string after documentation and comments still counts.
+    ['python', 'import sqlite3\n\ndef f():\n    """Docs."""  # a comment\n    return sqlite3.connect("data/app.db")\n'],
     // DSNs in strings of every shape: across lines, joined, as a template.
     ['python', 'import psycopg2\nDSN = """\nhost=db\nport=5432\n"""\nc = psycopg2.connect(DSN)\n'],
     ['python', 'import psycopg2\nc = psycopg2.connect("host=db "\n                     "port=5432")\n'],

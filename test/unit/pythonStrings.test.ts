@@ -2,7 +2,7 @@
 // uses them to tell a DSN in a string from keyword arguments in code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pythonStringValues } from '../../server/src/engine/pythonStrings';
+import { pythonCode, pythonStringValues } from '../../server/src/engine/pythonStrings';
 
 test('strings are read in step with the tokenizer: comments, docstrings with quotes, prefixes, escapes', () => {
   assert.deepEqual(pythonStringValues('f(host=None, port=0)  # "not a string"\n'), []);
@@ -27,4 +27,16 @@ test('a string or field that does not close as Python closes it: no reading at a
   for (const text of ['bad = "unterminated\nx = 1\n', 's = """never closed\n', 'f"{x"\n', 'f"a}b"\n', 'f"{d[1}"\n']) {
     assert.equal(pythonStringValues(text), undefined, text);
   }
+});
+
+test('pythonCode blanks comments and strings that are statements of their own, keeping offsets and line breaks', () => {
+  const text = 'def f():\n    """Doc: SELECT * FROM users, see app.db"""  # note\n    return conn.execute("SELECT * FROM t")\n';
+  const code = pythonCode(text)!;
+  assert.equal(code.length, text.length);
+  assert.deepEqual(code.split('\n').map((l) => l.trim()), ['def f():', '', 'return conn.execute("SELECT * FROM t")', '']);
+  // Documentation the parser joins; module docs; but not strings inside brackets, after `;` or `\`, or a lambda's.
+  assert.equal(pythonCode('"module doc"\nf"{a}" "b"\n')!.trim(), '');
+  const kept = 'q = (\n    "SELECT a FROM t"\n)\nlambda: "x.db"\nr"doc"; y = 2\ns = \\\n  "cont.db"\nif"a"in x: pass\n';
+  assert.equal(pythonCode(kept), kept);
+  assert.equal(pythonCode('x = "open\n'), undefined);
 });

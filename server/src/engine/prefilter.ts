@@ -34,7 +34,7 @@
 import type { FileType } from './detectors';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
-import { pythonStringValues } from './pythonStrings';
+import { pythonCode, pythonStringValues } from './pythonStrings';
 import { decodeNumericEscapes, NUMERIC_ESCAPE, quotedValues } from './quotedValue';
 import { looksLikeSql } from './sqlTables';
 
@@ -336,8 +336,13 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   const code = type === 'python' || type === 'javascript';
   if (!code && !(filter && CONFIG_TYPES.has(type))) return 'analyze';
   const triggers = type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : LITERALS;
-  const first = sample(text);
-  if (triggered(first, triggers)) return 'analyze'; // most candidates: no decoding needed
+  let first = sample(text);
+  if (triggered(first, triggers)) {
+    // Python's comments and documentation strings are nothing to its detector (python.ts): tested
+    // again without them, read in step with the tokenizer (pythonStrings.ts), when they can be.
+    const code = type === 'python' ? pythonCode(text) : undefined;
+    if (code === undefined || triggered((first = sample(code)), triggers)) return 'analyze'; // most candidates: no decoding needed
+  }
   const texts = textsToTest(first);
   if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   if (type === 'python' && texts().some((t) => hasHostDsn(t.lower)) && hasPythonDsnString(text)) return 'analyze';

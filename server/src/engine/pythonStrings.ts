@@ -83,36 +83,104 @@ function stringAt(text: string, quote: number, values: string[]): { value: strin
 
 /** Between two strings of one implicit concatenation: blanks, comments, line continuations, the next one's prefix. */
 const ADJACENT = /^(?:\s|\\\r?\n|#[^\n]*)*[rRbBuUfF]{0,2}$/;
+/** A string's prefix and opening quote where a token starts. */
+const PREFIXED_QUOTE = /[rRbBuUfF]{1,2}['"]/y;
+
+/** What a reading of Python source finds: the strings' values and what a detector never looks at. */
+interface PythonReading {
+  values: string[];
+  /** [start, end) of comments and of documentation: a statement that is only a string (or strings side by side). */
+  ignored: Array<[number, number]>;
+}
 
 /**
- * The values of the string literals of Python source `text` (escapes decoded, f-string fields
- * as `{x}` holes; strings side by side also joined, as the parser joins them), or undefined when
- * a string or field does not close as Python would close it: the reading may then be out of step
- * with the parser's.
+ * Reads Python source from its start: the strings' values (escapes decoded, f-string fields as
+ * `{x}` holes; strings side by side also joined, as the parser joins them), the comments, and the
+ * strings that are a statement of their own (python.ts skips those as documentation: a string
+ * that begins a logical line outside brackets and ends it). Undefined when a string or field does
+ * not close as Python would close it: the reading may then be out of step with the parser's.
  */
-export function pythonStringValues(text: string): string[] | undefined {
+function readPython(text: string): PythonReading | undefined {
   const values: string[] = [];
+  const ignored: Array<[number, number]> = [];
   let run = '';
   let lastEnd = -1;
+  let depth = 0;
+  /** Only blanks (and comments) since a logical line began. */
+  let lineStart = true;
+  /** Where a run of strings that began a logical line outside brackets starts, while nothing else followed. */
+  let doc: number | undefined;
+  const endLine = () => {
+    if (doc !== undefined) ignored.push([doc, lastEnd]);
+    doc = undefined;
+    lineStart = true;
+  };
   for (let i = 0; i < text.length; ) {
     const c = text[i];
     if (c === '#') {
       const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl;
+      const end = nl < 0 ? text.length : nl;
+      ignored.push([i, end]);
+      i = end;
       continue;
     }
-    if (c !== "'" && c !== '"') {
+    if (c === '\n') {
+      if (depth === 0) endLine();
       i++;
       continue;
     }
-    const s = stringAt(text, i, values);
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
+      i += text[i + 1] === '\n' ? 2 : 3; // a line continuation: the logical line goes on
+      continue;
+    }
+    PREFIXED_QUOTE.lastIndex = i;
+    const prefix = c !== "'" && c !== '"' && !/\w/.test(text[i - 1] ?? '') ? PREFIXED_QUOTE.exec(text)?.[0] : undefined;
+    if (c !== "'" && c !== '"' && prefix === undefined) {
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+      doc = undefined; // something besides strings: no documentation
+      lineStart = false;
+      i++;
+      continue;
+    }
+    const quote = prefix === undefined ? i : i + prefix.length - 1;
+    const s = stringAt(text, quote, values);
     if (!s) return undefined;
     values.push(s.value);
     // Each longer part of a run of strings side by side: the whole run is the parser's value.
     run = lastEnd >= 0 && ADJACENT.test(text.slice(lastEnd, i)) ? run + s.value : s.value;
     if (run !== s.value) values.push(run);
+    if (lineStart && depth === 0) doc = i;
+    lineStart = false;
     lastEnd = s.end;
     i = s.end;
   }
-  return values;
+  endLine();
+  return { values, ignored };
+}
+
+/** The values of the string literals of Python source (readPython), or undefined when they cannot be read in step. */
+export function pythonStringValues(text: string): string[] | undefined {
+  return readPython(text)?.values;
+}
+
+/**
+ * Python source with its comments and documentation strings blanked (spaces; line breaks and
+ * offsets kept): what the Python detector looks at. Undefined when it cannot be read in step.
+ */
+export function pythonCode(text: string): string | undefined {
+  const reading = readPython(text);
+  if (!reading) return undefined;
+  let out = '';
+  let from = 0;
+  // A statement's comment is found before the line ends, and with it the documentation before it.
+  for (const [start, end] of reading.ignored.sort((a, b) => a[0] - b[0])) {
+    out += text.slice(from, start) + text.slice(start, end).replace(/[^\n]/g, ' ');
+    from = end;
+  }
+  return out + text.slice(from);
 }
