@@ -7,7 +7,11 @@
 
 import { escapeAt } from './quotedValue';
 
-const PREFIX = /[rRbBuUfF]{1,2}$/;
+/** A string's prefix just before its quote (`if"x"` has none: `f` ends a word). */
+const PREFIX = /(?:^|\W)([rRbBuUfF]{1,2})$/;
+/** What a string's reading stops at: quotes, escapes, line breaks (and an f-string's braces). */
+const SPECIAL_IN_STRING = /['"\\\n]/g;
+const SPECIAL_IN_FSTRING = /['"\\\n{}]/g;
 
 /** The end (index after) of the replacement field whose `{` is at `open`, or -1 when it does not close. */
 function fieldEnd(text: string, open: number, values: string[]): number {
@@ -35,14 +39,23 @@ function fieldEnd(text: string, open: number, values: string[]): number {
  * undefined when it does not close where Python would close it.
  */
 function stringAt(text: string, quote: number, values: string[]): { value: string; end: number } | undefined {
-  const prefix = PREFIX.exec(text.slice(Math.max(0, quote - 2), quote))?.[0].toLowerCase() ?? '';
+  const prefix = PREFIX.exec(text.slice(Math.max(0, quote - 3), quote))?.[1].toLowerCase() ?? '';
   const raw = prefix.includes('r');
   const fstring = prefix.includes('f');
   const q = text[quote];
   const close = text.startsWith(q.repeat(3), quote) ? q.repeat(3) : q;
   let value = '';
   let i = quote + close.length;
+  const special = fstring ? SPECIAL_IN_FSTRING : SPECIAL_IN_STRING;
   while (i < text.length) {
+    // Plain characters are taken a run at a time: a character at a time was most of the reading.
+    special.lastIndex = i;
+    const next = special.exec(text)?.index ?? text.length;
+    if (next > i) {
+      value += text.slice(i, next);
+      i = next;
+      if (i >= text.length) break;
+    }
     const c = text[i];
     if (c === q && text.startsWith(close, i)) return { value, end: i + close.length };
     if (c === '\\') {
@@ -85,6 +98,13 @@ function stringAt(text: string, quote: number, values: string[]): { value: strin
 const ADJACENT = /^(?:\s|\\\r?\n|#[^\n]*)*[rRbBuUfF]{0,2}$/;
 /** A string's prefix and opening quote where a token starts. */
 const PREFIXED_QUOTE = /[rRbBuUfF]{1,2}['"]/y;
+const PREFIX_LETTERS = new Set('rRbBuUfF');
+const WORD = /\w+/y;
+
+function prefixAt(text: string, i: number): string | undefined {
+  PREFIXED_QUOTE.lastIndex = i;
+  return PREFIXED_QUOTE.exec(text)?.[0];
+}
 
 /** What a reading of Python source finds: the strings' values and what a detector never looks at. */
 interface PythonReading {
@@ -137,14 +157,14 @@ function readPython(text: string): PythonReading | undefined {
       i += text[i + 1] === '\n' ? 2 : 3; // a line continuation: the logical line goes on
       continue;
     }
-    PREFIXED_QUOTE.lastIndex = i;
-    const prefix = c !== "'" && c !== '"' && !/\w/.test(text[i - 1] ?? '') ? PREFIXED_QUOTE.exec(text)?.[0] : undefined;
+    const prefix = PREFIX_LETTERS.has(c) && !/\w/.test(text[i - 1] ?? '') ? prefixAt(text, i) : undefined;
     if (c !== "'" && c !== '"' && prefix === undefined) {
       if (c === '(' || c === '[' || c === '{') depth++;
       else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
       doc = undefined; // something besides strings: no documentation
       lineStart = false;
-      i++;
+      WORD.lastIndex = i;
+      i = WORD.test(text) ? WORD.lastIndex : i + 1; // a name or number at once
       continue;
     }
     const quote = prefix === undefined ? i : i + prefix.length - 1;
@@ -175,12 +195,15 @@ export function pythonStringValues(text: string): string[] | undefined {
 export function pythonCode(text: string): string | undefined {
   const reading = readPython(text);
   if (!reading) return undefined;
-  let out = '';
+  const parts: string[] = [];
   let from = 0;
   // A statement's comment is found before the line ends, and with it the documentation before it.
   for (const [start, end] of reading.ignored.sort((a, b) => a[0] - b[0])) {
-    out += text.slice(from, start) + text.slice(start, end).replace(/[^\n]/g, ' ');
+    parts.push(text.slice(from, start));
+    const ignored = text.slice(start, end);
+    parts.push(ignored.includes('\n') ? ignored.replace(/[^\n]/g, ' ') : ' '.repeat(ignored.length));
     from = end;
   }
-  return out + text.slice(from);
+  parts.push(text.slice(from));
+  return parts.join('');
 }
