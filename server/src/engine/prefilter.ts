@@ -34,8 +34,8 @@
 import type { FileType } from './detectors';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
-import { pythonCode, pythonStringValues } from './pythonStrings';
-import { decodeNumericEscapes, NUMERIC_ESCAPE, quotedValues } from './quotedValue';
+import { blankIgnored, readPython, type PythonReading } from './pythonStrings';
+import { decodeNumericEscapes, NAMED_ESCAPE, NAMED_ESCAPE_VALUE, NUMERIC_ESCAPE, quotedValues } from './quotedValue';
 import { looksLikeSql } from './sqlTables';
 
 // The literal tests run on the lower-cased text: one case-sensitive alternation of the literals is
@@ -143,9 +143,8 @@ const hasHostDsn = (lower: string) => HOST_DSN.test(lower);
  * the parser). findLibpq reads DSNs in strings only, and Python code is full of pairs that are
  * none: `create_connection(self, host=None, port=None)`, `host = unquote(host)` over `user = …`.
  */
-function hasPythonDsnString(text: string): boolean {
-  const values = pythonStringValues(text);
-  return values === undefined || values.some((v) => hasHostDsn(v.toLowerCase()));
+function hasPythonDsnString(reading: PythonReading | undefined): boolean {
+  return reading === undefined || reading.values.some((v) => hasHostDsn(v.toLowerCase()));
 }
 /**
  * In code, the literal words as a literal needs them (literals.ts): `host` only in a DSN (`dsn`
@@ -198,19 +197,13 @@ const LITERALS: Triggers = { words: alternation(LITERAL_WORDS) };
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
 
-/**
- * Python's `\N{NAME}`: a character by name. The Python detector does not look names up; it reads
- * each as U+FFFD (python.ts decodeEscape), and so does the spelled-out copy.
- */
-const NAMED_ESCAPE = /\\N\{[^}\n]*\}/;
-const ALL_NAMED_ESCAPES = new RegExp(NAMED_ESCAPE.source, 'g');
-/** Escapes the spelled-out copy decodes: numeric and named. */
+/** Escapes the spelled-out copy decodes: numeric and Python's named ones (quotedValue.ts). */
 const SPELLED_ESCAPE = new RegExp(`${NUMERIC_ESCAPE.source}|${NAMED_ESCAPE.source}`);
 const ALL_SPELLED_ESCAPES = new RegExp(SPELLED_ESCAPE.source, 'g');
 
 /** `text` with numeric escapes spelled out and named ones read as U+FFFD, as the detectors read them. */
 function spelledOut(text: string): string {
-  return decodeNumericEscapes(text).replace(ALL_NAMED_ESCAPES, '\ufffd');
+  return decodeNumericEscapes(text).replace(NAMED_ESCAPE, NAMED_ESCAPE_VALUE);
 }
 
 /** A text to test, as written and lower-cased. */
@@ -336,16 +329,19 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   const code = type === 'python' || type === 'javascript';
   if (!code && !(filter && CONFIG_TYPES.has(type))) return 'analyze';
   const triggers = type === 'python' ? PYTHON : type === 'javascript' ? JAVASCRIPT : LITERALS;
+  // A Python file's strings, read in step with its tokenizer (pythonStrings.ts) once, when a step needs them.
+  let reading: PythonReading | undefined | null = null;
+  const python = () => (reading === null ? (reading = readPython(text)) : reading);
   let first = sample(text);
   if (triggered(first, triggers)) {
     // Python's comments and documentation strings are nothing to its detector (python.ts): tested
-    // again without them, read in step with the tokenizer (pythonStrings.ts), when they can be.
-    const code = type === 'python' ? pythonCode(text) : undefined;
-    if (code === undefined || triggered((first = sample(code)), triggers)) return 'analyze'; // most candidates: no decoding needed
+    // again without them, when the strings can be read in step.
+    const read = type === 'python' ? python() : undefined;
+    if (read === undefined || triggered((first = sample(blankIgnored(text, read))), triggers)) return 'analyze'; // most candidates: no decoding needed
   }
   const texts = textsToTest(first);
   if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
-  if (type === 'python' && texts().some((t) => hasHostDsn(t.lower)) && hasPythonDsnString(text)) return 'analyze';
+  if (type === 'python' && texts().some((t) => hasHostDsn(t.lower)) && hasPythonDsnString(python())) return 'analyze';
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
   if (code && !texts().some((t) => t.lower.includes(ENV))) return 'skip';
   if (!filter) return 'analyze';

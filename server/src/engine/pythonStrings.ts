@@ -5,7 +5,15 @@
 // parsed: reading at any quote, as quotedValues does, takes a docstring's closing quotes for
 // opening ones and reads code as a string.
 
-import { escapeAt } from './quotedValue';
+import { escapeAt, NAMED_ESCAPE, NAMED_ESCAPE_VALUE } from './quotedValue';
+
+const NAMED_ESCAPE_AT = new RegExp(NAMED_ESCAPE.source, 'y');
+
+/** Where the named escape (`\N{…}`) at `i` ends, or -1 when there is none. */
+function namedEscapeEnd(text: string, i: number): number {
+  NAMED_ESCAPE_AT.lastIndex = i;
+  return NAMED_ESCAPE_AT.test(text) ? NAMED_ESCAPE_AT.lastIndex : -1;
+}
 
 /** A string's prefix just before its quote (`if"x"` has none: `f` ends a word). */
 const PREFIX = /(?:^|\W)([rRbBuUfF]{1,2})$/;
@@ -62,13 +70,9 @@ function stringAt(text: string, quote: number, values: string[]): { value: strin
       if (raw) {
         value += text.slice(i, i + 2); // kept as written, but the quote after it does not close
         i += 2;
-      } else if (text[i + 1] === 'N' && text[i + 2] === '{') {
-        const end = text.indexOf('}', i);
-        if (end < 0) return undefined;
-        value += '\ufffd'; // as python.ts decodeEscape reads a named escape
-        i = end + 1;
       } else {
-        const e = escapeAt(text, i);
+        const named = namedEscapeEnd(text, i);
+        const e = named < 0 ? escapeAt(text, i) : { value: NAMED_ESCAPE_VALUE, next: named };
         value += e.value;
         i = e.next;
       }
@@ -107,9 +111,9 @@ function prefixAt(text: string, i: number): string | undefined {
 }
 
 /** What a reading of Python source finds: the strings' values and what a detector never looks at. */
-interface PythonReading {
+export interface PythonReading {
   values: string[];
-  /** [start, end) of comments and of documentation: a statement that is only a string (or strings side by side). */
+  /** [start, end) of comments and of documentation (a statement that is only a string, or strings side by side), in order. */
   ignored: Array<[number, number]>;
 }
 
@@ -120,7 +124,7 @@ interface PythonReading {
  * that begins a logical line outside brackets and ends it). Undefined when a string or field does
  * not close as Python would close it: the reading may then be out of step with the parser's.
  */
-function readPython(text: string): PythonReading | undefined {
+export function readPython(text: string): PythonReading | undefined {
   const values: string[] = [];
   const ignored: Array<[number, number]> = [];
   let run = '';
@@ -180,7 +184,8 @@ function readPython(text: string): PythonReading | undefined {
     i = s.end;
   }
   endLine();
-  return { values, ignored };
+  // A statement's comment is found before its line ends, and with it the documentation before it.
+  return { values, ignored: ignored.sort((a, b) => a[0] - b[0]) };
 }
 
 /** The values of the string literals of Python source (readPython), or undefined when they cannot be read in step. */
@@ -194,11 +199,14 @@ export function pythonStringValues(text: string): string[] | undefined {
  */
 export function pythonCode(text: string): string | undefined {
   const reading = readPython(text);
-  if (!reading) return undefined;
+  return reading && blankIgnored(text, reading);
+}
+
+/** `text` with what `reading` (of that text) found ignored blanked: spaces, line breaks and offsets kept. */
+export function blankIgnored(text: string, reading: PythonReading): string {
   const parts: string[] = [];
   let from = 0;
-  // A statement's comment is found before the line ends, and with it the documentation before it.
-  for (const [start, end] of reading.ignored.sort((a, b) => a[0] - b[0])) {
+  for (const [start, end] of reading.ignored) {
     parts.push(text.slice(from, start));
     const ignored = text.slice(start, end);
     parts.push(ignored.includes('\n') ? ignored.replace(/[^\n]/g, ' ') : ' '.repeat(ignored.length));

@@ -16,6 +16,13 @@ const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '
 export const NUMERIC_ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{1,3}))/g;
 const NUMERIC_ESCAPE_AT = new RegExp(NUMERIC_ESCAPE.source, 'y');
 
+/**
+ * Python's `\N{NAME}`: a character by name. The Python detector does not look names up; it reads
+ * each as NAMED_ESCAPE_VALUE (python.ts decodeEscape), and so do the prefilter's readings.
+ */
+export const NAMED_ESCAPE = /\\N\{[^}\n]*\}/g;
+export const NAMED_ESCAPE_VALUE = '\ufffd';
+
 /** The character a numeric escape spells, from NUMERIC_ESCAPE's five groups; undefined past Unicode's last. */
 function spelled([x, braced, u, big, octal]: ReadonlyArray<string | undefined>): string | undefined {
   const code = octal !== undefined ? parseInt(octal, 8) : parseInt((x ?? braced ?? u ?? big)!, 16);

@@ -17,6 +17,7 @@ import { ReferenceCollector } from '../collector';
 import { engineOfScheme, findLiterals } from '../literals';
 import { fileSpan, joinMapped, MappedBuilder, mappedAt, recordLiterals, type MappedText } from '../mappedText';
 import { PARSE_CACHE_CHARS, PARSE_CACHE_ENTRIES, ParseCache, pointAt, textChange } from '../parseCache';
+import { NAMED_ESCAPE_VALUE } from '../quotedValue';
 import { findSqlNames, findSqlTables, looksLikeSql } from '../sqlTables';
 import { parserFor } from '../treeSitter';
 import type { Detector, Engine, TableForm } from '../types';
@@ -133,7 +134,7 @@ export function decodeEscape(escape: string): string {
   let code: number | undefined;
   if (/^[0-7]{1,3}$/.test(escape.slice(1))) code = parseInt(escape.slice(1), 8);
   else if (/^[xuU][0-9a-fA-F]+$/.test(escape.slice(1))) code = parseInt(escape.slice(2), 16);
-  else if (c === 'N') return '\ufffd';
+  else if (c === 'N') return NAMED_ESCAPE_VALUE;
   else return escape; // unknown escapes stay as written, as in Python
   return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
 }
