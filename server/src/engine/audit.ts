@@ -94,24 +94,43 @@ export function evaluate(input: EvaluationInput): Evaluation {
   return { references, tables, findings, databases: summarize(references, input.config, resolver) };
 }
 
-/** One file's share of the database summaries: per database name, in order of first appearance. */
-export type SummaryPart = Map<string, { role: DatabaseRole; absorbedInto?: string; references: number; engines: Map<Engine, number> }>;
+/** What one file adds to a database's summary. */
+export interface SummaryEntry {
+  name: string;
+  role: DatabaseRole;
+  absorbedInto?: string;
+  references: number;
+  /** Literal references per engine, in order of first appearance. */
+  engines: Partial<Record<Engine, number>>;
+}
+
+/**
+ * One file's share of the database summaries: per database name, in order of first appearance.
+ * Entries in an array and engine counts in an object, not Maps: a language server keeps a part
+ * per file with references, and at 100k files its 33k small Maps held ~17 MB.
+ */
+export type SummaryPart = readonly SummaryEntry[];
+
+const NO_SUMMARY: SummaryPart = Object.freeze([]);
 
 /** What one file's references (all of one path) add to the summaries. */
 export function summaryPart(references: readonly DbReference[], resolver: DatabaseResolver): SummaryPart {
-  const part: SummaryPart = new Map();
+  let part: SummaryEntry[] | undefined;
   for (const ref of references) {
     const res = resolver.resolve(ref);
     if (!res) continue;
-    let e = part.get(res.name);
+    part ??= [];
+    let e = part.find((x) => x.name === res.name);
     if (!e) {
-      e = { role: res.role, ...(res.role === 'legacy' && res.spec ? { absorbedInto: res.spec.name } : {}), references: 0, engines: new Map() };
-      part.set(res.name, e);
+      e = res.role === 'legacy' && res.spec
+        ? { name: res.name, role: res.role, absorbedInto: res.spec.name, references: 0, engines: {} }
+        : { name: res.name, role: res.role, references: 0, engines: {} };
+      part.push(e);
     }
     e.references++;
-    if (ref.engine !== 'unknown' && isLiteral(ref)) e.engines.set(ref.engine, (e.engines.get(ref.engine) ?? 0) + 1);
+    if (ref.engine !== 'unknown' && isLiteral(ref)) e.engines[ref.engine] = (e.engines[ref.engine] ?? 0) + 1;
   }
-  return part;
+  return part ?? NO_SUMMARY;
 }
 
 /**
@@ -133,11 +152,11 @@ export function combineSummaries(parts: Iterable<SummaryPart>, config: RulesConf
     for (const a of spec.absorbs) entry(a, 'legacy', spec.engine, spec.name); // merged into it, so of its engine
   }
   for (const part of parts) {
-    for (const [name, p] of part) {
-      const e = entry(name, p.role, undefined, p.absorbedInto);
+    for (const p of part) {
+      const e = entry(p.name, p.role, undefined, p.absorbedInto);
       e.summary.references += p.references;
       e.summary.files++;
-      for (const [engine, n] of p.engines) e.engines.set(engine, (e.engines.get(engine) ?? 0) + n);
+      for (const [engine, n] of Object.entries(p.engines) as Array<[Engine, number]>) e.engines.set(engine, (e.engines.get(engine) ?? 0) + n);
     }
   }
   return [...byName.values()]

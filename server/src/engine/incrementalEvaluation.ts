@@ -60,7 +60,7 @@ export class IncrementalEvaluator {
       for (const r of entry.references) references.push(r);
       if (tables > 0) withTables.push(analysis);
       for (const f of entry.findings) perFile.push(f);
-      if (entry.summary.size > 0) parts.push(entry.summary);
+      if (entry.summary.length > 0) parts.push(entry.summary);
     }
     const crossFile = runRules({
       config: input.config,
