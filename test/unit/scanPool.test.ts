@@ -193,16 +193,22 @@ test('an analysis from a worker keeps its values when its repeated strings are s
     ({ path, range: range(line), name: copy(name), ...(schema ? { schema: copy(schema) } : {}), form: 'sql', declaration: line === 0 });
   const tables = [table('users', 0), table('users', 1, 'rag'), table('orders', 2)];
   const reference: DbReference = { path: copy(path), range: range(3), kind: 'env-read', engine: 'unknown', target: 'DATABASE_URL', value: 'DATABASE_URL', credentials: false, envVar: copy('DATABASE_URL') };
-  const before = JSON.stringify({ references: [reference], tables });
+  const definition: DbReference = {
+    path: copy(path), range: range(4), kind: 'env-define', engine: 'postgres', target: 'PGHOST', value: 'PGHOST=db', credentials: false,
+    envVar: copy('PGHOST'), environment: copy('api'), valueDigest: 'a1b2c3d4e5f60718',
+  };
+  const literal: DbReference = { path: copy(path), range: range(5), kind: 'sqlite-path', engine: 'sqlite', target: 'zoe.db', value: 'zoe.db', credentials: false, defaultOf: copy('DATABASE_URL') };
+  const references = [reference, definition, literal];
+  const before = JSON.stringify({ references, tables });
   const pool = new StringPool();
-  const shared = shareStrings(path, { references: [reference], tables: packTables(tables) }, pool);
+  const shared = shareStrings(path, { references: references.map((r) => structuredClone(r)), tables: packTables(tables) }, pool);
   // (String identity is not observable in JavaScript; the heap numbers are in the README.)
   assert.ok(shared instanceof PackedAnalysis);
   assert.equal(tableCount(shared), 3);
   assert.equal(JSON.stringify(shared), before, 'the same values, tables in the same form');
   assert.deepEqual(shared.tables, tables);
-  assert.deepEqual(pool.strings().sort(), ['DATABASE_URL', 'env-read', 'orders', 'rag', 'unknown', 'users'], 'each distinct string held once');
-  assert.deepEqual(Object.keys(shared.references[0]), Object.keys(reference), 'no key added for an absent optional string');
+  assert.deepEqual(pool.strings().sort(), ['DATABASE_URL', 'PGHOST', 'PGHOST=db', 'api', 'env-define', 'env-read', 'orders', 'postgres', 'rag', 'sqlite', 'sqlite-path', 'unknown', 'users', 'zoe.db'], 'each distinct string held once');
+  assert.deepEqual(shared.references.map((r) => Object.keys(r)), references.map((r) => Object.keys(r)), 'the same keys in the same order, none added for an absent optional one');
   const none = shareStrings(path, { references: [], tables: packTables([]) }, pool);
   assert.deepEqual(none, { references: [], tables: [] }, 'a file without tables keeps a plain analysis');
 });
