@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AnalysisCache, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
-import { batches, LARGE_FILE_BYTES, largeFileGroups, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB, type PoolScan } from '../../server/src/engine/scanPool';
+import { batches, LARGE_FILE_BYTES, largeFileGroups, OTHER_LARGE_FILES_HEAP_MB, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB, type PoolScan } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
@@ -143,9 +143,14 @@ test('files above LARGE_FILE_BYTES are set aside, in walk order, and the rest ba
 test('large files are grouped by the parser that keeps memory for them, each group in walk order', () => {
   const names = ['a.py', 'b.ts', 'dump.sql', 'c.jsx', 'run.sh', 'd.py', 'docs.md', 'e.mjs', 'setup.cfg'];
   const files = names.map((p): WalkedFile => ({ path: p, absPath: `/w/${p}`, size: 2 * LARGE_FILE_BYTES, kind: 'source', gitIgnored: false }));
-  const groups = largeFileGroups(files, [...files.keys()]).map((g) => g.map((i) => names[i]));
-  assert.deepEqual(groups, [['a.py', 'run.sh', 'd.py', 'setup.cfg'], ['b.ts', 'c.jsx', 'e.mjs'], ['dump.sql', 'docs.md']]);
-  assert.deepEqual(largeFileGroups(files, [1, 4]), [[1], [4]], 'no empty group');
+  const groups = largeFileGroups(files, [...files.keys()]).map((g) => ({ files: g.files.map((i) => names[i]), heapLimitMb: g.heapLimitMb }));
+  assert.deepEqual(groups, [
+    { files: ['a.py', 'run.sh', 'd.py', 'setup.cfg'], heapLimitMb: WORKER_HEAP_MB },
+    { files: ['b.ts', 'c.jsx', 'e.mjs'], heapLimitMb: WORKER_HEAP_MB },
+    { files: ['dump.sql', 'docs.md'], heapLimitMb: OTHER_LARGE_FILES_HEAP_MB },
+  ]);
+  assert.ok(OTHER_LARGE_FILES_HEAP_MB < WORKER_HEAP_MB, 'no parser held in the other group: a smaller heap');
+  assert.deepEqual(largeFileGroups(files, [1, 4]).map((g) => g.files), [[1], [4]], 'no empty group');
   assert.deepEqual(largeFileGroups(files, []), []);
 });
 
@@ -171,6 +176,33 @@ test('large files are analyzed after every other file, by new workers, with the 
   assert.deepEqual(order.slice(-large.length).sort((a, b) => a - b), large, 'the large files last');
   assert.deepEqual([...got].map(([p, a]) => [p, plain(a)]).sort(), [...here.analyses].map(([p, a]) => [p, plain(a)]).sort());
   assert.ok(large.some((i) => (here.analyses.get(sources[i].path)?.references.length ?? 0) > 0), 'a large file with references');
+});
+
+test('a SQL dump too large for the other large files\' heap limit is analyzed again under a raised one, with the same analysis', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dbaudit-dump-'));
+  try {
+    // ~4 MB of statements: ~90 MB of tokens live at once, beyond OTHER_LARGE_FILES_HEAP_MB.
+    const statement = (i: number) => `CREATE TABLE IF NOT EXISTS rag_items_${i} (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO rag_items_${i} (body) VALUES ('row ${i}'), ('another row ${i}');\n`;
+    writeFileSync(path.join(dir, 'dump.sql'), Array.from({ length: 25_000 }, (_, i) => statement(i)).join(''));
+    const here = await auditWorkspace({ root: dir, jobs: 1, maxFileSize: 8 * 1024 * 1024 }); // over the default 2 MB
+    const files = here.files.filter((f) => f.kind === 'source');
+    assert.deepEqual(largeFileGroups(files, [0]).map((g) => g.heapLimitMb), [OTHER_LARGE_FILES_HEAP_MB]);
+    const limits: number[] = [];
+    const got = new Map<string, FileAnalysis>();
+    await scanInWorkers({
+      files,
+      workers: 1,
+      filter: scanFilterOf(undefined),
+      cache: new AnalysisCache(),
+      onOutOfMemory: (limit) => limits.push(limit),
+      onFile: (_, p, a) => a && got.set(p, a),
+    }, workerScript()!);
+    assert.equal(limits[0], OTHER_LARGE_FILES_HEAP_MB, `limits that ran out: ${limits.join(', ')}`);
+    assert.equal(tableCount(got.get('dump.sql')!), 50_000);
+    assert.deepEqual(plain(got.get('dump.sql')!), plain(here.analyses.get('dump.sql')!));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('threads by default: this one for a small tree; workers on a large one with cores to spare; one worker to offload a server', () => {

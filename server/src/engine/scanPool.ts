@@ -29,13 +29,21 @@ export function workerScript(): string | undefined {
 }
 
 /**
- * A scan worker's old-generation heap, in MB, for files over LARGE_FILE_BYTES. Its live data is
- * the TypeScript compiler and one file's parse (~45 MB, plus ~50 bytes per character of a large
- * JS/TS file); without a limit V8 lets the heap grow to ~190 MB between collections. With this
- * one the server's peak RSS on the 100k-file bench tree went 493 → ~360 MB for a few percent of
- * scan time (README, Performance).
+ * A scan worker's old-generation heap, in MB, for files over LARGE_FILE_BYTES that a parser
+ * keeps memory for (parserOf). Its live data is the TypeScript compiler and one file's parse
+ * (~45 MB, plus ~50 bytes per character of a large JS/TS file); without a limit V8 lets the heap
+ * grow to ~190 MB between collections. With this one the server's peak RSS on the 100k-file bench
+ * tree went 493 → ~360 MB for a few percent of scan time (README, Performance).
  */
 export const WORKER_HEAP_MB = 128;
+/**
+ * The same for the other large files (SQL dumps, docs, data): no compiler, and one file's tokens
+ * (~21 MB live for a 900 KB dump). Under 128 MB their garbage filled the heap before a full
+ * collection, and their phase was the server's peak at 100k files (+46–68 MB over the rest of the
+ * scan); under this it rose ~46 MB. A larger file runs the worker out of memory and is analyzed
+ * again under twice the limit.
+ */
+export const OTHER_LARGE_FILES_HEAP_MB = 48;
 /**
  * The heap limit of the workers of the other files: a parse of at most ~6 MB beside the compiler.
  * 96 instead of 128 took ~15 MB off the server's peak at 100k files (no worker ran out of memory,
@@ -83,16 +91,24 @@ function startWorker(script: string, setup: WorkerSetup, heapLimitMb: number | u
  */
 export const LARGE_FILE_BYTES = 128 * 1024;
 
+type Parser = 'typescript' | 'tree-sitter' | 'other';
+
 /**
  * What holds on to a worker's memory after it analyzed a large file of a type: the TypeScript
  * compiler's heap grows to the largest parse; tree-sitter's WebAssembly memory grows to the
  * largest file it parsed and never shrinks; the other detectors' garbage (a SQL dump's tokens)
  * fills the heap up to its limit before a full collection.
  */
-function parserOf(type: FileType | undefined): 'typescript' | 'tree-sitter' | 'other' {
+function parserOf(type: FileType | undefined): Parser {
   if (type === 'javascript') return 'typescript';
   if (type === 'python' || type === 'shell' || type === 'ini') return 'tree-sitter';
   return 'other';
+}
+
+/** Large files of one parser group, and their workers' old-generation heap limit. */
+export interface LargeFileGroup {
+  files: number[];
+  heapLimitMb: number;
 }
 
 /**
@@ -101,13 +117,13 @@ function parserOf(type: FileType | undefined): 'typescript' | 'tree-sitter' | 'o
  * 100k files the phase of the large files went from ~20 MB over the rest of a server's scan to
  * under it (README, Performance).
  */
-export function largeFileGroups(files: readonly WalkedFile[], large: readonly number[]): number[][] {
-  const groups = new Map<string, number[]>();
+export function largeFileGroups(files: readonly WalkedFile[], large: readonly number[]): LargeFileGroup[] {
+  const groups = new Map<Parser, LargeFileGroup>();
   for (const i of large) {
     const parser = parserOf(fileTypeOf(files[i].path));
     const group = groups.get(parser);
-    if (group) group.push(i);
-    else groups.set(parser, [i]);
+    if (group) group.files.push(i);
+    else groups.set(parser, { files: [i], heapLimitMb: parser === 'other' ? OTHER_LARGE_FILES_HEAP_MB : WORKER_HEAP_MB });
   }
   return [...groups.values()];
 }
@@ -147,7 +163,7 @@ export interface PoolScan {
   filter: ScanFilter;
   cache: AnalysisCache;
   signal?: AbortSignal;
-  /** Each worker's old-generation heap limit in MB (by default SMALL_FILES_HEAP_MB, then WORKER_HEAP_MB for the large files). */
+  /** Each worker's old-generation heap limit in MB (by default SMALL_FILES_HEAP_MB, then each large-file group's, largeFileGroups). */
   heapLimitMb?: number;
   /** Each worker's young-generation limit in MB (SERVER_WORKER_YOUNG_MB in a language server); V8's default when undefined. */
   youngGenerationMb?: number;
@@ -218,7 +234,7 @@ export async function scanInWorkers(scan: PoolScan, script: string): Promise<voi
   const large: number[] = [];
   await runWorkers(scan, script, setup, pool, batches(scan.files, smallFiles(scan.files, large)), scan.heapLimitMb ?? SMALL_FILES_HEAP_MB);
   for (const group of largeFileGroups(scan.files, large)) {
-    await runWorkers(scan, script, setup, pool, batches(scan.files, group), scan.heapLimitMb ?? WORKER_HEAP_MB);
+    await runWorkers(scan, script, setup, pool, batches(scan.files, group.files), scan.heapLimitMb ?? group.heapLimitMb);
   }
 }
 
