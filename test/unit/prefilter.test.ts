@@ -343,3 +343,30 @@ test('a quote that closes a string, prose starting with a keyword, and database 
   ];
   assertCandidatesWithFindings(kept);
 });
+
+test('JS: table calls without a string argument, knex roots behind a property or in prose, tableName as a type, and env only inside words are ruled out; the forms javascript.ts reads stay', () => {
+  const ruledOut: Array<[FileType, string]> = [
+    ['javascript', 'console.table(...rows);\nfunction table(state, start) { return state; }\n// a hash table (could be avoided)\n'],
+    ['javascript', 'interface CertificateReturnValue { tableNames: string[]; tableName: string; }\n'],
+    ['javascript', "const TAG = { TBODY: [`TABLE`], TD: ['TR'] };\n"],
+    ['javascript', '/**\n * The **`db`** read-only property. Gain in dB.\n * Reads BillableCommitters data from DB. Then 10 dB (A).\n */\nexport declare const gain: number;\n'],
+    ['javascript', 'function close(db) { if (db) { db = null; } return db || cached; }\n'],
+    // `environment`, `development`: no env access, so the word "database" is no variable read.
+    ['javascript', "// the environment picks the database\nconst mode = 'development';\n"],
+  ];
+  assertRuledOutAndEmpty(ruledOut);
+  const kept: Array<[FileType, string]> = [
+    ['javascript', "const rows = await db\n  .select('id')\n  .from('users');\n"],
+    ['javascript', "await trx('logs').insert(row);\n"],
+    ['javascript', "const ids = [...db.from('users').pluck('id')];\n"],
+    ['javascript', "import { MongoClient } from 'mongodb';\nconst zoe = client.db('zoe');\n"],
+    ['javascript', "class U extends Model { static tableName: string = 'users'; }\n"],
+    ['javascript', "knex.schema.createTable(\n  'users', (t) => {});\n"],
+    ['javascript', 'const url = process\n  .env.DATABASE_URL;\n'],
+  ];
+  assertCandidatesWithFindings(kept);
+  // Chains the detector may read through parentheses and assertions (chainRoot unwraps them): candidates.
+  for (const text of ["await (db as Knex).into('logs');\n", "await (db).into('logs');\n", "await db!.from('users');\n", "const q = db<User>('users');\n"]) {
+    assert.equal(prefilter('javascript', text, NO_DECLARED), 'analyze', text);
+  }
+});

@@ -168,18 +168,39 @@ const PYTHON: Triggers = {
   ),
   sql: 'python',
 };
+/**
+ * A call's first argument as the JS detector reads tables and names from it: a plain string, maybe
+ * in parentheses or after a `<T>` assertion (javascript.ts unwrap), after `?.` and type arguments.
+ * `table(...data)`, `function table(state)` and "a hash table (see ...)" have none.
+ */
+const STRING_ARGUMENT = String.raw`\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(\s*['"\x60(<]`;
+const KNEX_ROOT = '(?:db|knex|trx)' + startsWord('(?:db|knex|trx)', 'a-z0-9_$') + '(?![a-z0-9_$])';
+/**
+ * What can follow a knex root at the left of a chain (javascript.ts chainRoot: a call, `.`, `?.`,
+ * `[`, `!`, a tagged template, parentheses, `as`): `db('users')`, `db\n  .from('users')`, `(db as
+ * Knex).into('logs')`. A `.` must lead to a name on the same line or the next, so prose like
+ * "10 dB." or "from DB. Then" is none; a call, an index or type arguments follow at once (not
+ * "in dB (A)"); a template's tag is not itself in backquotes (`` `db` ``).
+ */
+const ROOT_USE = String.raw`[[(<]|\s*(?:\?\.|!(?!=)|\.(?:[ \t]*\r?\n\s*)?[a-z_$]|\)\s*(?:\?\.|[.(\[!]))|\s+(?:as|satisfies)(?![a-z0-9_$])|(?<!\x60(?:db|knex|trx))\x60`;
 // Sequelize's `define` needs `sequelize` in the file (its root or an import), so `define` alone,
 // as in every `Object.defineProperty`, is no trigger; TypeORM's entity is the `@Entity` decorator.
 // Its tables come from the calls javascript.ts knows (`pgTable(`, `createTable(`, `.table(`, also
-// `?.(` and `<T>(`, or `['table']`) and `tableName`, not from the word (HTML tables, docs) or
-// `Mutable(`/`createWritable(`; Mongo's `useDb` is a word of its own (not `usedBrace`); `host`
-// makes a literal only in a DSN (ADO strings need `database`, options are named by `database`).
+// `?.(` and `<T>(`, or `['table'](`) with a string argument, and `tableName` as a key or static
+// property with a string value, not from the word (HTML tables, docs, `tableNames: string[]`) or
+// `Mutable(`/`createWritable(`; knex's roots `db`, `knex`, `trx` where a chain starts with them
+// (not `this.db`, `this.DB`) or in a call with a string (Mongo's `client.db('zoe')`); Mongo's
+// `useDb` is a word of its own (not `usedBrace`); `host` makes a literal only in a DSN (ADO
+// strings need `database`, options are named by `database`).
 const JAVASCRIPT: Triggers = {
-  words: alternation(['dbname', 'tablename', 'sequelize', 'pgschema', 'mysqlschema'], [
+  words: alternation(['dbname', 'sequelize', 'pgschema', 'mysqlschema'], [
     ...CODE_LITERALS,
-    'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(|['"\x60]\s*\])`,
+    'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?${STRING_ARGUMENT}|['"\x60]\s*\]\s*(?:\?\.\s*)?\()`,
+    'tablename' + startsWord('tablename', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:['"\x60]\]?)?\s*(?::[^=;,\n]*)?[:=]\s*['"\x60(<]`,
     'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
-    String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`, String.raw`(?:db|knex|trx)(?<=\b(?:db|knex|trx))\b`,
+    String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`,
+    KNEX_ROOT + STRING_ARGUMENT,
+    KNEX_ROOT + String.raw`(?<!(?:^|[^.])\.(?:db|knex|trx))(?:${ROOT_USE})`,
   ]),
   dsn: true,
   sql: 'javascript',
@@ -196,6 +217,17 @@ const LITERALS: Triggers = { words: alternation(LITERAL_WORDS) };
 
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
+/**
+ * JS reads env vars only through a property named `env` (javascript.ts isEnvObject: process.env,
+ * Bun.env, import.meta.env, Deno.env), not "environment", "development" or "envelope", words
+ * most files spell somewhere.
+ */
+const JS_ENV = /\.\s*env(?![a-z0-9_$])/;
+
+/** Whether `lower` spells an env access as `type`'s detector reads one. */
+function spellsEnv(type: FileType, lower: string): boolean {
+  return type === 'javascript' ? JS_ENV.test(lower) : lower.includes(ENV);
+}
 
 /** Escapes the spelled-out copy decodes: numeric and Python's named ones (quotedValue.ts). */
 const SPELLED_ESCAPE = new RegExp(`${NUMERIC_ESCAPE.source}|${NAMED_ESCAPE.source}`);
@@ -343,7 +375,7 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   if (type === 'python' && texts().some((t) => hasHostDsn(t.lower)) && hasPythonDsnString(python())) return 'analyze';
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
-  if (code && !texts().some((t) => t.lower.includes(ENV))) return 'skip';
+  if (code && !texts().some((t) => spellsEnv(type, t.lower))) return 'skip';
   if (!filter) return 'analyze';
   return texts().some((t) => namesDatabaseVariable(t.lower, filter.declaredEnvNames, type === 'python')) ? 'analyze' : 'env-only';
 }
