@@ -370,3 +370,16 @@ test('JS: table calls without a string argument, knex roots behind a property or
     assert.equal(prefilter('javascript', text, NO_DECLARED), 'analyze', text);
   }
 });
+
+test('JS: a knex root needs a query method with a string in the file, and dbname a libpq or option form', () => {
+  assertRuledOutAndEmpty([
+    ['javascript', 'const tx = db.transaction(["files"], "readwrite");\ndb.close();\nconst all = Array.from(items);\n'],
+    ['javascript', 'export declare function dumpTar(dbname: string, compression?: boolean): Promise<void>;\n'],
+  ]);
+  assertCandidatesWithFindings([
+    ['javascript', "const rows = await db.select('id').from('users');\n"],
+    ['javascript', "await knex({ client: 'pg' }).into('logs').insert(row);\n"],
+    ['javascript', "const pool = new Pool({ host: 'db', dbname: 'mobius' });\n"],
+    ['javascript', "const dsn = `host=${h} dbname=mobius`;\n"],
+  ]);
+});

@@ -109,6 +109,8 @@ interface Triggers {
   dsn?: boolean;
   /** Strings that look like SQL, read as Python's or JS's strings, on the text as written. */
   sql?: 'python' | 'javascript';
+  /** A knex chain: a root (`db`, `knex`, `trx`) and a `.from(`/`.into(` call with a string (hasKnexChain). */
+  knex?: boolean;
 }
 
 /** One regex for literal words (escaped here) and patterns (regex source). */
@@ -188,22 +190,35 @@ const ROOT_USE = String.raw`[[(<]|\s*(?:\?\.|!(?!=)|\.(?:[ \t]*\r?\n\s*)?[a-z_$]
 // Its tables come from the calls javascript.ts knows (`pgTable(`, `createTable(`, `.table(`, also
 // `?.(` and `<T>(`, or `['table'](`) with a string argument, and `tableName` as a key or static
 // property with a string value, not from the word (HTML tables, docs, `tableNames: string[]`) or
-// `Mutable(`/`createWritable(`; knex's roots `db`, `knex`, `trx` where a chain starts with them
-// (not `this.db`, `this.DB`) or in a call with a string (Mongo's `client.db('zoe')`); Mongo's
-// `useDb` is a word of its own (not `usedBrace`); `host` makes a literal only in a DSN (ADO
-// strings need `database`, options are named by `database`).
+// `Mutable(`/`createWritable(`; knex's roots `db`, `knex`, `trx` in a call with a string (also
+// Mongo's `client.db('zoe')`) or where a chain starts that has a query method (hasKnexChain), not
+// `this.db` or `db.transaction(...)`; `dbname` as a libpq key (`dbname=`) or an option with a
+// string value, not a parameter `dbname: string`; Mongo's `useDb` is a word of its own (not
+// `usedBrace`); `host` makes a literal only in a DSN (ADO strings need `database`, options are
+// named by `database`).
+/**
+ * A chain javascript.ts reads a knex table from: a root where a chain can start (ROOT_USE) and,
+ * somewhere, a query method with a string (`.from('users')`, `.into('logs')`; `.table(` is a
+ * trigger of its own). Two tests: `db.transaction(...)` in IndexedDB code, or `db.close()`, is no
+ * knex chain.
+ */
+const KNEX_CHAIN_ROOT = new RegExp(KNEX_ROOT + String.raw`(?<!(?:^|[^.])\.(?:db|knex|trx))(?:${ROOT_USE})`);
+const KNEX_QUERY = new RegExp(String.raw`\.\s*(?:from|into)${STRING_ARGUMENT}`);
+const hasKnexChain = (lower: string) => KNEX_QUERY.test(lower) && KNEX_CHAIN_ROOT.test(lower);
+
 const JAVASCRIPT: Triggers = {
-  words: alternation(['dbname', 'sequelize', 'pgschema', 'mysqlschema'], [
+  words: alternation(['sequelize', 'pgschema', 'mysqlschema'], [
+    'dbname' + startsWord('dbname', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:\s*=|(?:['"\x60]\]?)?\s*:\s*['"\x60(<])`,
     ...CODE_LITERALS,
     'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?${STRING_ARGUMENT}|['"\x60]\s*\]\s*(?:\?\.\s*)?\()`,
     'tablename' + startsWord('tablename', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:['"\x60]\]?)?\s*(?::[^=;,\n]*)?[:=]\s*['"\x60(<]`,
     'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
     String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`,
     KNEX_ROOT + STRING_ARGUMENT,
-    KNEX_ROOT + String.raw`(?<!(?:^|[^.])\.(?:db|knex|trx))(?:${ROOT_USE})`,
   ]),
   dsn: true,
   sql: 'javascript',
+  knex: true,
 };
 
 /**
@@ -245,7 +260,8 @@ interface Sample {
 }
 
 function triggered(s: Sample, t: Triggers): boolean {
-  return hasDatabaseUrl(s.lower) || t.words.test(s.lower) || (t.dsn === true && hasHostDsn(s.lower)) || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
+  return hasDatabaseUrl(s.lower) || t.words.test(s.lower) || (t.dsn === true && hasHostDsn(s.lower)) || (t.knex === true && hasKnexChain(s.lower))
+    || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
 }
 
 /** What a scan knows that a file's analysis does not: the rules file's own variable names. */
