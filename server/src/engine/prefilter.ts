@@ -204,6 +204,7 @@ const ROOT_USE = String.raw`[[(<]|\s*(?:\?\.|!(?!=)|\.(?:[ \t]*\r?\n\s*)?[a-z_$]
  */
 const KNEX_CHAIN_ROOT = new RegExp(KNEX_ROOT + String.raw`(?<!(?:^|[^.])\.(?:db|knex|trx))(?:${ROOT_USE})`);
 const KNEX_QUERY = new RegExp(String.raw`\.\s*(?:from|into)${STRING_ARGUMENT}`);
+// The query first: over the npm tree's JS 42 ms against 76 for the root (fewer places to try).
 const hasKnexChain = (lower: string) => KNEX_QUERY.test(lower) && KNEX_CHAIN_ROOT.test(lower);
 
 const JAVASCRIPT: Triggers = {
@@ -237,7 +238,8 @@ const ENV = 'env';
  * Bun.env, import.meta.env, Deno.env), not "environment", "development" or "envelope", words
  * most files spell somewhere.
  */
-const JS_ENV = /\.\s*env(?![a-z0-9_$])/;
+// `env` first and the dot looked behind for: 35 ms over the npm tree's JS against 40 stopping at every dot.
+const JS_ENV = /env(?<=\.\s*env)(?![a-z0-9_$])/;
 
 /** Whether `lower` spells an env access as `type`'s detector reads one. */
 function spellsEnv(type: FileType, lower: string): boolean {
