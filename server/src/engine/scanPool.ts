@@ -40,8 +40,8 @@ export const WORKER_HEAP_MB = 128;
  * The same for the other large files (SQL dumps, docs, data): no compiler, and one file's tokens
  * (~21 MB live for a 900 KB dump). Under 128 MB their garbage filled the heap before a full
  * collection, and their phase was the server's peak at 100k files (+46–68 MB over the rest of the
- * scan); under this it rose ~46 MB. A larger file runs the worker out of memory and is analyzed
- * again under twice the limit.
+ * scan); under this it rose 35–48 MB, four runs each. A larger file runs the worker out of memory
+ * and is analyzed again under twice the limit.
  */
 export const OTHER_LARGE_FILES_HEAP_MB = 48;
 /**
