@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AnalysisCache, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
+import { AnalysisCache, analyzeWorkspace, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
 import { batches, LARGE_FILE_BYTES, largeFileGroups, OTHER_LARGE_FILES_HEAP_MB, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB, type PoolScan } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
@@ -178,28 +178,24 @@ test('large files are analyzed after every other file, by new workers, with the 
   assert.ok(large.some((i) => (here.analyses.get(sources[i].path)?.references.length ?? 0) > 0), 'a large file with references');
 });
 
-test('a SQL dump too large for the other large files\' heap limit is analyzed again under a raised one, with the same analysis', async () => {
+test('a SQL dump too large for the other large files\' heap limit is analyzed again under a raised one, with the same analysis, and the caller is told', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dbaudit-dump-'));
   try {
     // ~4 MB of statements: ~90 MB of tokens live at once, beyond OTHER_LARGE_FILES_HEAP_MB.
     const statement = (i: number) => `CREATE TABLE IF NOT EXISTS rag_items_${i} (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO rag_items_${i} (body) VALUES ('row ${i}'), ('another row ${i}');\n`;
     writeFileSync(path.join(dir, 'dump.sql'), Array.from({ length: 25_000 }, (_, i) => statement(i)).join(''));
-    const here = await auditWorkspace({ root: dir, jobs: 1, maxFileSize: 8 * 1024 * 1024 }); // over the default 2 MB
+    // Enough files for a language server's scan to go to a worker (auditWorkspace's isLarge).
+    for (let i = 0; i < 2000; i++) writeFileSync(path.join(dir, `note_${i}.txt`), `note ${i}\n`);
+    const maxFileSize = 8 * 1024 * 1024; // over the default 2 MB
+    const here = await auditWorkspace({ root: dir, jobs: 1, maxFileSize });
     const files = here.files.filter((f) => f.kind === 'source');
-    assert.deepEqual(largeFileGroups(files, [0]).map((g) => g.heapLimitMb), [OTHER_LARGE_FILES_HEAP_MB]);
+    assert.deepEqual(largeFileGroups(files, [files.findIndex((f) => f.path === 'dump.sql')]).map((g) => g.heapLimitMb), [OTHER_LARGE_FILES_HEAP_MB]);
     const limits: number[] = [];
-    const got = new Map<string, FileAnalysis>();
-    await scanInWorkers({
-      files,
-      workers: 1,
-      filter: scanFilterOf(undefined),
-      cache: new AnalysisCache(),
-      onOutOfMemory: (limit) => limits.push(limit),
-      onFile: (_, p, a) => a && got.set(p, a),
-    }, workerScript()!);
+    const offloaded = await analyzeWorkspace({ root: dir, offload: true, maxFileSize, onWorkerOutOfMemory: (limit) => limits.push(limit) });
     assert.equal(limits[0], OTHER_LARGE_FILES_HEAP_MB, `limits that ran out: ${limits.join(', ')}`);
-    assert.equal(tableCount(got.get('dump.sql')!), 50_000);
-    assert.deepEqual(plain(got.get('dump.sql')!), plain(here.analyses.get('dump.sql')!));
+    assert.equal(tableCount(offloaded.analyses.get('dump.sql')!), 50_000);
+    assert.deepEqual(plain(offloaded.analyses.get('dump.sql')!), plain(here.analyses.get('dump.sql')!));
+    assert.equal(offloaded.filesScanned, here.filesScanned);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

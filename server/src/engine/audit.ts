@@ -305,6 +305,8 @@ export interface AuditOptions {
   offload?: boolean;
   /** Stops the audit between files (it rejects with the signal's reason): a cancelled editor request. */
   signal?: AbortSignal;
+  /** A scan worker ran out of memory under this heap limit (MB); its batch is analyzed again under a higher one (a log line). */
+  onWorkerOutOfMemory?(heapLimitMb: number): void;
 }
 
 export interface RulesFileState {
@@ -411,8 +413,10 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   const script = workers > 0 ? workerScript() : undefined;
   // Offloading is the language server's scan: its workers' memory counts more than their speed.
   const youngGenerationMb = options.offload ? SERVER_WORKER_YOUNG_MB : undefined;
-  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile, youngGenerationMb }, script);
-  else await analyzeHere(sources, filter, cache, onFile, options.signal);
+  if (script) {
+    const onOutOfMemory = options.onWorkerOutOfMemory;
+    await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile, youngGenerationMb, onOutOfMemory }, script);
+  } else await analyzeHere(sources, filter, cache, onFile, options.signal);
   // In walk order, whatever order the workers finished in.
   const analyses = new Map<string, FileAnalysis>();
   sources.forEach((f, i) => {

@@ -187,7 +187,7 @@ export function startServer({ connection }: ServerOptions): void {
     const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     settings = sanitizeSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
     inspection.setTrust(params.initializationOptions);
-    for (const uri of roots) if (uri.startsWith('file:')) folders.push(new WorkspaceState(fileURLToPath(uri), settings));
+    for (const uri of roots) if (uri.startsWith('file:')) folders.push(new WorkspaceState(fileURLToPath(uri), settings, log));
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     configurationPull = params.capabilities.workspace?.configuration === true;
     return {

@@ -35,7 +35,8 @@ export class WorkspaceState {
   /** The last evaluation published, for hover, references and lenses between edits. */
   last: Evaluation | undefined;
 
-  constructor(readonly root: string, public settings: ServerSettings) {}
+  /** `log`: a line for the server's output (a scan worker that ran out of memory). */
+  constructor(readonly root: string, public settings: ServerSettings, private readonly log?: (message: string) => void) {}
 
   get rulesFile(): RulesFileState | undefined {
     return this.rulesState;
@@ -82,6 +83,7 @@ export class WorkspaceState {
       onProgress,
       onAnalysis: first ? (rel, analysis) => this.setDisk(rel, analysis) : undefined,
       signal,
+      onWorkerOutOfMemory: (mb) => this.log?.(`A scan worker of ${this.root} ran out of memory under a ${mb} MB heap; its files are analyzed again under a higher limit.`),
     });
     this.disk = result.analyses;
     this.merged = new Map(this.disk);
