@@ -138,7 +138,9 @@ const DSN_VALUE = String.raw`(?:'(?:[^'\\\n]|\\.)*'|(?:\{[^{}\n]*\}|\$\{[^}\n]*\
 const dsnPair = (key: string) => key + startsWord(key, 'a-z0-9_-') + String.raw`\s*=\s*` + DSN_VALUE;
 const DSN_RUN = (first: string, then: string) => `${dsnPair(first)}(?:${DSN_BLANK}${dsnPair('[a-z_]+')})*?${DSN_BLANK}${then}${startsWord(then, 'a-z0-9_-')}\\s*=`;
 const HOST_DSN = new RegExp([DSN_RUN('host', '(?:user|port)'), DSN_RUN('(?:user|port)', 'host')].join('|'));
-const hasHostDsn = (lower: string) => HOST_DSN.test(lower);
+// Every such run spells `host`; `port` alone is in every `import`/`export`, where the regex stops:
+// the npm tree's JS 77 -> 48 ms, CPython's 33 -> 11 ms with this test first.
+const hasHostDsn = (lower: string) => lower.includes('host') && HOST_DSN.test(lower);
 
 /**
  * Python: whether a string's value holds a DSN run (or the strings could not be read in step with
