@@ -413,8 +413,7 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   const script = workers > 0 ? workerScript() : undefined;
   // Offloading is the language server's scan: its workers' memory counts more than their speed.
   const youngGenerationMb = options.offload ? SERVER_WORKER_YOUNG_MB : undefined;
-  const onOutOfMemory = options.onWorkerOutOfMemory;
-  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile, youngGenerationMb, onOutOfMemory }, script);
+  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile, youngGenerationMb, onOutOfMemory: options.onWorkerOutOfMemory }, script);
   else await analyzeHere(sources, filter, cache, onFile, options.signal);
   // In walk order, whatever order the workers finished in.
   const analyses = new Map<string, FileAnalysis>();

@@ -172,13 +172,17 @@ const PYTHON: Triggers = {
   ),
   sql: 'python',
 };
+/** Where a plain string starts, maybe in parentheses or after a `<T>` assertion (javascript.ts unwrap). */
+const STRING_START = String.raw`['"\x60(<]`;
 /**
- * A call's first argument as the JS detector reads tables and names from it: a plain string, maybe
- * in parentheses or after a `<T>` assertion (javascript.ts unwrap), after `?.` and type arguments.
- * `table(...data)`, `function table(state)` and "a hash table (see ...)" have none.
+ * A call's first argument as the JS detector reads tables and names from it: a plain string (after
+ * `?.` and type arguments). `table(...data)`, `function table(state)` and "a hash table (see ...)"
+ * have none.
  */
-const STRING_ARGUMENT = String.raw`\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(\s*['"\x60(<]`;
-const KNEX_ROOT = '(?:db|knex|trx)' + startsWord('(?:db|knex|trx)', 'a-z0-9_$') + '(?![a-z0-9_$])';
+const STRING_ARGUMENT = String.raw`\s*(?:\?\.\s*)?(?:<[^>]*>\s*)?\(\s*` + STRING_START;
+/** knex's usual names for its root (javascript.ts KNEX_ROOTS). */
+const KNEX_NAMES = '(?:db|knex|trx)';
+const KNEX_ROOT = KNEX_NAMES + startsWord(KNEX_NAMES, 'a-z0-9_$') + '(?![a-z0-9_$])';
 /**
  * What can follow a knex root at the left of a chain (javascript.ts chainRoot: a call, `.`, `?.`,
  * `[`, `!`, a tagged template, parentheses, `as`): `db('users')`, `db\n  .from('users')`, `(db as
@@ -186,14 +190,14 @@ const KNEX_ROOT = '(?:db|knex|trx)' + startsWord('(?:db|knex|trx)', 'a-z0-9_$') 
  * "10 dB." or "from DB. Then" is none; a call, an index or type arguments follow at once (not
  * "in dB (A)"); a template's tag is not itself in backquotes (`` `db` ``).
  */
-const ROOT_USE = String.raw`[[(<]|\s*(?:\?\.|!(?!=)|\.(?:[ \t]*\r?\n\s*)?[a-z_$]|\)\s*(?:\?\.|[.(\[!]))|\s+(?:as|satisfies)(?![a-z0-9_$])|(?<!\x60(?:db|knex|trx))\x60`;
+const ROOT_USE = String.raw`[[(<]|\s*(?:\?\.|!(?!=)|\.(?:[ \t]*\r?\n\s*)?[a-z_$]|\)\s*(?:\?\.|[.(\[!]))|\s+(?:as|satisfies)(?![a-z0-9_$])|(?<!\x60${KNEX_NAMES})\x60`;
 /**
  * A chain javascript.ts reads a knex table from: a root where a chain can start (ROOT_USE) and,
  * somewhere, a query method with a string (`.from('users')`, `.into('logs')`; `.table(` is a
  * trigger of its own). Two tests: `db.transaction(...)` in IndexedDB code, or `db.close()`, is no
  * knex chain.
  */
-const KNEX_CHAIN_ROOT = new RegExp(KNEX_ROOT + String.raw`(?<!(?:^|[^.])\.(?:db|knex|trx))(?:${ROOT_USE})`);
+const KNEX_CHAIN_ROOT = new RegExp(KNEX_ROOT + String.raw`(?<!(?:^|[^.])\.${KNEX_NAMES})(?:${ROOT_USE})`);
 const KNEX_QUERY = new RegExp(String.raw`\.\s*(?:from|into)${STRING_ARGUMENT}`);
 // The query first: over the npm tree's JS 42 ms against 76 for the root (fewer places to try).
 const hasKnexChain = (lower: string) => KNEX_QUERY.test(lower) && KNEX_CHAIN_ROOT.test(lower);
@@ -210,10 +214,10 @@ const hasKnexChain = (lower: string) => KNEX_QUERY.test(lower) && KNEX_CHAIN_ROO
 // named by `database`).
 const JAVASCRIPT: Triggers = {
   words: alternation(['sequelize', 'pgschema', 'mysqlschema'], [
-    'dbname' + startsWord('dbname', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:\s*=|(?:['"\x60]\]?)?\s*:\s*['"\x60(<])`,
+    'dbname' + startsWord('dbname', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:\s*=|(?:['"\x60]\]?)?\s*:\s*${STRING_START})`,
     ...CODE_LITERALS,
     'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?${STRING_ARGUMENT}|['"\x60]\s*\]\s*(?:\?\.\s*)?\()`,
-    'tablename' + startsWord('tablename', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:['"\x60]\]?)?\s*(?::[^=;,\n]*)?[:=]\s*['"\x60(<]`,
+    'tablename' + startsWord('tablename', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:['"\x60]\]?)?\s*(?::[^=;,\n]*)?[:=]\s*${STRING_START}`,
     'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
     String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`,
     KNEX_ROOT + STRING_ARGUMENT,
