@@ -383,3 +383,21 @@ test('JS: a knex root needs a query method with a string in the file, and dbname
     ['javascript', "const dsn = `host=${h} dbname=mobius`;\n"],
   ]);
 });
+
+test('JS: URLs, SQLite paths, DSNs and SQL count only in strings and templates, not in code or comments (javascriptStrings.ts)', () => {
+  assertRuledOutAndEmpty([
+    ['javascript', 'BigInteger.prototype.DB = dbits;\nif (sh >= this.db) sh -= this.db;\nconst c = { db: e.db, dst: t.db };\n'],
+    ['javascript', '/**\n * @example\n * const pg = new PGlite("postgres://user@localhost/app.db");\n * await pg.query("SELECT * FROM users");\n */\nexport declare function open(): void;\n'],
+    ['javascript', '// connect with host=db port=5432 user=app\nconst ok = /"(?:x\\.db|postgres:\\/\\/)"/.test(s);\n'],
+  ]);
+  assertCandidatesWithFindings([
+    ['javascript', 'this.db = new Database("data/app.db");\n'],
+    ['javascript', 'const file = `${dir}/cache.sqlite`;\n'],
+    ['javascript', 'const url = "postgres://app@db/mobius"; // this.db\n'],
+    ['javascript', "const rows = this.db.prepare('SELECT id FROM users').all();\n"],
+    ['javascript', "const dsn = 'host=db port=5432 dbname=app';\n"],
+  ]);
+  // Decoded, a string spells the path; a file whose strings cannot be read in step stays a candidate.
+  assert.equal(prefilter('javascript', 'const p = "app\\x2edb";\n', NO_DECLARED), 'analyze');
+  assert.equal(prefilter('javascript', 'const s = "unterminated\nthis.db = 1;\n', NO_DECLARED), 'analyze');
+});

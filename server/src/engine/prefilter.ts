@@ -22,6 +22,10 @@
 //   `knex`/`db`/`trx` (Sequelize's `define` needs `sequelize` in the file anyway);
 // - SQL in strings only when looksLikeSql says yes to one: SQL_START finds a quote and a keyword
 //   not in Title case, and the string there is read without a parser (quotedValue.ts).
+// In JS/TS what only a string holds (URLs, SQLite paths, DSNs, SQL) is looked for in its string
+// and template literals (javascriptStrings.ts reads them from the file's start) when the text
+// spells it: minified bundles spell `this.db` and `e.db:` in code, declaration files put SQL and
+// URLs in their doc comments.
 // Real code is the measure: 'use strict', Object.defineProperty, https links, docstrings and
 // words like "stable" once made most of a real JS/Python tree a candidate.
 // Strings are read decoded, so the test also runs on the text with backslashes dropped and
@@ -33,6 +37,7 @@
 
 import type { FileType } from './detectors';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
+import { javaScriptStrings } from './javascriptStrings';
 import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
 import { blankIgnored, readPython, type PythonReading } from './pythonStrings';
 import { decodeNumericEscapes, NAMED_ESCAPE, NAMED_ESCAPE_VALUE, NUMERIC_ESCAPE, quotedValues } from './quotedValue';
@@ -111,6 +116,12 @@ interface Triggers {
   sql?: 'python' | 'javascript';
   /** A knex chain: a root (`db`, `knex`, `trx`) and a `.from(`/`.into(` call with a string (hasKnexChain). */
   knex?: boolean;
+  /**
+   * JS/TS: what only a string holds (a URL, a SQLite path, `Initial Catalog`, a DSN, SQL) counts
+   * only in the file's string and template literals (javascriptStrings.ts), not in comments or
+   * code (`this.db`); `words` then holds the code's triggers and these the strings' own words.
+   */
+  stringWords?: RegExp;
 }
 
 /** One regex for literal words (escaped here) and patterns (regex source). */
@@ -155,11 +166,12 @@ function hasPythonDsnString(reading: PythonReading | undefined): boolean {
  * below); `database` as a key of its own before `=` or `:` (an option, a keyword argument, a
  * dict key, ADO's `Database=`), not in `IDBDatabase` or prose; `catalog` only as ADO's `Initial
  * Catalog`; `.db`/`.sqlite` (`.db3`, `.sqlite3`) where a path token ends (findSqlitePaths), not
- * in `Frame.dblclick`. `dbname` stays a bare word (`dbName`).
+ * in `Frame.dblclick`. `dbname` stays a bare word (`dbName`). JS/TS tests the path and `Initial
+ * Catalog` on its strings only (`stringWords`); `database` stays a key in code there too.
  */
-const CODE_LITERALS = [
-  'database' + startsWord('database', 'a-z0-9') + String.raw`(?:\\?['"\x60])?\]?\s*[=:]`, 'initial catalog', String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`,
-];
+const SQLITE_PATH_END = String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`;
+const DATABASE_KEY = 'database' + startsWord('database', 'a-z0-9') + String.raw`(?:\\?['"\x60])?\]?\s*[=:]`;
+const CODE_LITERALS = [DATABASE_KEY, 'initial catalog', SQLITE_PATH_END];
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.create_table(` and the
 // other operations of ALEMBIC_OPS, all named create_/drop_/add_/alter_/rename_/batch_),
 // `__tablename__` and `db_table`, not from words like "stable" or "notable"; `host` makes a
@@ -215,7 +227,7 @@ const hasKnexChain = (lower: string) => KNEX_QUERY.test(lower) && KNEX_CHAIN_ROO
 const JAVASCRIPT: Triggers = {
   words: alternation(['sequelize', 'pgschema', 'mysqlschema'], [
     'dbname' + startsWord('dbname', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:\s*=|(?:['"\x60]\]?)?\s*:\s*${STRING_START})`,
-    ...CODE_LITERALS,
+    DATABASE_KEY,
     'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?${STRING_ARGUMENT}|['"\x60]\s*\]\s*(?:\?\.\s*)?\()`,
     'tablename' + startsWord('tablename', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:['"\x60]\]?)?\s*(?::[^=;,\n]*)?[:=]\s*${STRING_START}`,
     'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
@@ -225,6 +237,7 @@ const JAVASCRIPT: Triggers = {
   dsn: true,
   sql: 'javascript',
   knex: true,
+  stringWords: alternation(['initial catalog'], [SQLITE_PATH_END]),
 };
 
 /**
@@ -266,9 +279,31 @@ interface Sample {
   lower: string;
 }
 
+/** The tests for what code spells: names, calls, keys. */
+function inCode(s: Sample, t: Triggers): boolean {
+  return t.words.test(s.lower) || (t.knex === true && hasKnexChain(s.lower));
+}
+
+/** The tests for what only a string holds: URLs, DSNs, SQL (and, in JS/TS, paths and `Initial Catalog`). */
+function inStrings(s: Sample, t: Triggers): boolean {
+  return hasDatabaseUrl(s.lower) || t.stringWords?.test(s.lower) === true || (t.dsn === true && hasHostDsn(s.lower))
+    || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
+}
+
+/** Every test on one text (Python, config files): the cheap ones first, SQL last. */
 function triggered(s: Sample, t: Triggers): boolean {
   return hasDatabaseUrl(s.lower) || t.words.test(s.lower) || (t.dsn === true && hasHostDsn(s.lower)) || (t.knex === true && hasKnexChain(s.lower))
     || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
+}
+
+/**
+ * Whether a JS/TS file's string and template literals, as written or decoded, hold what only a
+ * string holds (javascriptStrings.ts); true when they cannot be read in step. Joined by `+`, not
+ * side by side, so that no two read as one (`"a" "b"`, ADJACENT_STRINGS).
+ */
+function stringsTriggered(text: string, t: Triggers): boolean {
+  const strings = javaScriptStrings(text);
+  return strings === undefined || textsToTest(sample(strings.join('\n+\n')))().some((s) => inStrings(s, t));
 }
 
 /** What a scan knows that a file's analysis does not: the rules file's own variable names. */
@@ -387,15 +422,24 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
   // A Python file's strings, read in step with its tokenizer (pythonStrings.ts) once, when a step needs them.
   let reading: PythonReading | undefined | null = null;
   const python = () => (reading === null ? (reading = readPython(text)) : reading);
-  let first = sample(text);
-  if (triggered(first, triggers)) {
-    // Python's comments and documentation strings are nothing to its detector (python.ts): tested
-    // again without them, when the strings can be read in step.
-    const read = type === 'python' ? python() : undefined;
-    if (read === undefined || triggered((first = sample(blankIgnored(text, read))), triggers)) return 'analyze'; // most candidates: no decoding needed
+  const first = sample(text);
+  let texts = textsToTest(first);
+  if (type === 'javascript') {
+    // Code's triggers on the text and its decoded copies; strings' ones, when the text spells one, on the strings.
+    if (inCode(first, triggers) || texts().slice(1).some((t) => inCode(t, triggers))) return 'analyze';
+    if (texts().some((t) => inStrings(t, triggers)) && stringsTriggered(text, triggers)) return 'analyze';
+  } else {
+    if (triggered(first, triggers)) {
+      // Python's comments and documentation strings are nothing to its detector (python.ts): tested
+      // again without them, when the strings can be read in step.
+      const read = type === 'python' ? python() : undefined;
+      if (read === undefined) return 'analyze';
+      const blanked = sample(blankIgnored(text, read));
+      if (triggered(blanked, triggers)) return 'analyze'; // most candidates: no decoding needed
+      texts = textsToTest(blanked);
+    }
+    if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   }
-  const texts = textsToTest(first);
-  if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   if (type === 'python' && texts().some((t) => hasHostDsn(t.lower)) && hasPythonDsnString(python())) return 'analyze';
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
   if (code && !texts().some((t) => spellsEnv(type, t.lower))) return 'skip';
