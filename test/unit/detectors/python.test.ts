@@ -252,6 +252,17 @@ test('pydantic settings: fields are reads of their upper-cased names, defaults b
   ]);
 });
 
+test('statements without a quote are passed over; settings fields, which have none, are still read', () => {
+  const plain = ['import os, sqlite3', 'def f(x):', '    y = x + 1', '    return sqlite3.connect(os.getenv("DB_PATH", "app.db"))'].join('\n');
+  assert.deepEqual(summary(py(plain).references), [
+    ['env-read', 'DB_PATH', '', 3, 38, 3, 45],
+    ['sqlite-path', 'app.db', 'DB_PATH', 3, 49, 3, 55],
+  ]);
+  // No quote anywhere in the class or the function around it: a file that spells BaseSettings walks every statement.
+  const settings = ['from pydantic_settings import BaseSettings', 'def make():', '    class S(BaseSettings):', '        database_url: str', '    return S'].join('\n');
+  assert.deepEqual(summary(py(settings).references), [['env-read', 'DATABASE_URL', '', 3, 8, 3, 20]]);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Database names
 

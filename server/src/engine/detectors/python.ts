@@ -596,6 +596,33 @@ type Item =
   | { node: SyntaxNode; defaultOf: string | undefined; container: string | undefined; type: string | undefined }
   | { done: UnitMark; id: number; key: string; start: number; end: number };
 
+/** The offsets of a text's quotes (`'`, `"`), in order. */
+function quotePositions(text: string): Int32Array {
+  const at: number[] = [];
+  for (let i = text.indexOf("'"), j = text.indexOf('"'); i >= 0 || j >= 0; ) {
+    if (j < 0 || (i >= 0 && i < j)) {
+      at.push(i);
+      i = text.indexOf("'", i + 1);
+    } else {
+      at.push(j);
+      j = text.indexOf('"', j + 1);
+    }
+  }
+  return Int32Array.from(at);
+}
+
+/** Whether one of `quotes` (quotePositions) lies in [start, end). */
+function holdsQuote(quotes: Int32Array, start: number, end: number): boolean {
+  let lo = 0;
+  let hi = quotes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (quotes[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < quotes.length && quotes[lo] < end;
+}
+
 class PyAnalysis {
   private readonly imports: Imports;
   private readonly settings: Set<string>;
@@ -609,6 +636,12 @@ class PyAnalysis {
   /** Last analysis's statements, when made in the same file context. */
   private readonly recorded: Map<number, UnitRecord> | undefined;
   private readonly units = new Map<number, UnitRecord>();
+  /**
+   * Where the file's quotes are, when a statement without one can be passed over: every finding
+   * but a settings field comes from a string (a literal, SQL, an env var's or a table's name), and
+   * settings classes need `BaseSettings` in the file. Undefined: walk every statement.
+   */
+  private readonly quotes: Int32Array | undefined;
 
   /** `previous`: undefined when nothing is recorded (a path's first analysis), else the last memo (null when there is none). */
   constructor(
@@ -631,6 +664,7 @@ class PyAnalysis {
     this.fileEngine = engines.size === 1 ? [...engines][0] : 'unknown';
     this.alembic = [...this.imports.modules].some((m) => m === 'alembic' || m.startsWith('alembic.'));
     this.context = JSON.stringify([[...this.imports.bindings], [...this.imports.modules], [...this.settings]]);
+    if (!source.includes('BaseSettings')) this.quotes = quotePositions(source);
     if (previous !== undefined) {
       this.recorder = new UnitRecorder(c, source);
       if (previous?.context === this.context) this.recorded = previous.units;
@@ -649,7 +683,8 @@ class PyAnalysis {
       }
       const { node, defaultOf, container } = item;
       const type = item.type ?? node.type;
-      if (this.recorder && (container !== undefined || type === 'block')) {
+      const statement = container !== undefined || type === 'block';
+      if (this.recorder && statement) {
         // A statement or block: replayed when the parser reused it, else walked and recorded.
         const key = `${type}|${container ?? ''}|${defaultOf ?? ''}`;
         const start = node.startIndex;
@@ -661,6 +696,7 @@ class PyAnalysis {
         }
         stack.push({ done: this.recorder.mark(), id: node.id, key, start, end });
       }
+      if (statement && this.quotes && !holdsQuote(this.quotes, node.startIndex, node.endIndex)) continue;
       const next: Item[] = [];
       this.visit(node, type, defaultOf, (child, d = defaultOf, statementIn, childType) => next.push({ node: child, defaultOf: d, container: statementIn, type: childType }));
       for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
