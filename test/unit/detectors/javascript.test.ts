@@ -131,6 +131,21 @@ test('env reads of every form, with the range on the variable name', () => {
   assert.equal(references.find((r) => r.target === 'PGHOST')!.engine, 'postgres');
 });
 
+test('a node without a quote, a backquote, a backslash or `env` holds nothing and is passed over; escaped names are still read', () => {
+  const text = [
+    'function connect(x) {',
+    '  const y = x + 1;',
+    '  const u = process.\\u0065nv.DATABASE_URL;',
+    '  return new Pool({ connectionString: u, database: `app` });',
+    '}',
+  ].join('\n');
+  const { references } = detect(text);
+  assert.deepEqual(summary(references), [
+    ['env-read', 'DATABASE_URL', '', 2, 29, 2, 41],
+    ['db-name', 'app', '', 3, 52, 3, 55],
+  ]);
+});
+
 test('defaults: ??, ||, a destructuring default, a ternary, a chain and a computed default are only the default of the var', () => {
   const text = [
     "const { MEMORY_DB_PATH = 'data/memory.db' } = process.env;",

@@ -587,6 +587,28 @@ type Item =
   | { node: ts.Node; defaultOf: string | undefined; container: ts.SyntaxKind | undefined }
   | { done: UnitMark; node: ts.Node; key: string; start: number; end: number };
 
+const MARK = /['"`\\]|env/g;
+
+/** The offsets of what a finding needs (JsAnalysis.marks), in order. */
+function marksOf(text: string): Int32Array {
+  const at: number[] = [];
+  MARK.lastIndex = 0;
+  for (let m = MARK.exec(text); m; m = MARK.exec(text)) at.push(m.index);
+  return Int32Array.from(at);
+}
+
+/** Whether one of `marks` lies in [start, end). */
+function holdsMark(marks: Int32Array, start: number, end: number): boolean {
+  let lo = 0;
+  let hi = marks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (marks[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < marks.length && marks[lo] < end;
+}
+
 class JsAnalysis {
   private readonly imports: Imports;
   private readonly fileEngine: Engine;
@@ -597,6 +619,12 @@ class JsAnalysis {
   /** Last analysis's statements, when made in the same file context. */
   private readonly recorded: Map<ts.Node, UnitRecord> | undefined;
   private readonly units = new Map<ts.Node, UnitRecord>();
+  /**
+   * Where the file's quotes, backquotes, backslashes and `env`s are: a node without any of them is
+   * passed over, since every finding comes from a string or a template (literals, tables, names,
+   * an env var named in brackets) or from an env object (`process.env`, `Deno.env`).
+   */
+  private readonly marks: Int32Array;
 
   /** `previous`: undefined when nothing is recorded (a path's first analysis), else the last memo (null when there is none). */
   constructor(
@@ -610,6 +638,7 @@ class JsAnalysis {
     const engines = new Set([...this.imports.modules].map(engineOfModule).filter((e): e is Engine => e !== undefined));
     this.fileEngine = engines.size === 1 ? [...engines][0] : 'unknown';
     this.context = JSON.stringify([[...this.imports.bindings], [...this.imports.modules], [...this.imports.schemas]]);
+    this.marks = marksOf(sf.text);
     if (previous !== undefined) {
       this.recorder = new UnitRecorder(c, sf.text);
       if (previous?.context === this.context) this.recorded = previous.units;
@@ -637,6 +666,7 @@ class JsAnalysis {
         }
         stack.push({ done: this.recorder.mark(), node, key, start: node.pos, end: node.end });
       }
+      if (!holdsMark(this.marks, node.pos, node.end)) continue;
       const next: Item[] = [];
       this.visit(node, defaultOf, (child, d = defaultOf, statementIn) => next.push({ node: child, defaultOf: d, container: statementIn }));
       for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
