@@ -290,10 +290,9 @@ function inStrings(s: Sample, t: Triggers): boolean {
     || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
 }
 
-/** Every test on one text (Python, config files): the cheap ones first, SQL last. */
+/** Every test on one text (Python, config files). */
 function triggered(s: Sample, t: Triggers): boolean {
-  return hasDatabaseUrl(s.lower) || t.words.test(s.lower) || (t.dsn === true && hasHostDsn(s.lower)) || (t.knex === true && hasKnexChain(s.lower))
-    || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
+  return inCode(s, t) || inStrings(s, t);
 }
 
 /**

@@ -15,6 +15,7 @@ import { findLiterals } from '../literals';
 import { PARSE_CACHE_CHARS, PARSE_CACHE_ENTRIES, ParseCache, textChange } from '../parseCache';
 import { findSqlNames, findSqlTables, looksLikeSql } from '../sqlTables';
 import type { Detector, Engine } from '../types';
+import { holdsMark, marksOf } from '../textMarks';
 import { UnitRecorder, type UnitMark, type UnitRecord } from '../unitMemo';
 
 export const detectJavaScript: Detector = (file) => {
@@ -587,27 +588,8 @@ type Item =
   | { node: ts.Node; defaultOf: string | undefined; container: ts.SyntaxKind | undefined }
   | { done: UnitMark; node: ts.Node; key: string; start: number; end: number };
 
+/** What a JS/TS finding needs (JsAnalysis.marks): a quote, a backquote, a backslash, `env`. */
 const MARK = /['"`\\]|env/g;
-
-/** The offsets of what a finding needs (JsAnalysis.marks), in order. */
-function marksOf(text: string): Int32Array {
-  const at: number[] = [];
-  MARK.lastIndex = 0;
-  for (let m = MARK.exec(text); m; m = MARK.exec(text)) at.push(m.index);
-  return Int32Array.from(at);
-}
-
-/** Whether one of `marks` lies in [start, end). */
-function holdsMark(marks: Int32Array, start: number, end: number): boolean {
-  let lo = 0;
-  let hi = marks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (marks[mid] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < marks.length && marks[lo] < end;
-}
 
 class JsAnalysis {
   private readonly imports: Imports;
@@ -638,7 +620,7 @@ class JsAnalysis {
     const engines = new Set([...this.imports.modules].map(engineOfModule).filter((e): e is Engine => e !== undefined));
     this.fileEngine = engines.size === 1 ? [...engines][0] : 'unknown';
     this.context = JSON.stringify([[...this.imports.bindings], [...this.imports.modules], [...this.imports.schemas]]);
-    this.marks = marksOf(sf.text);
+    this.marks = marksOf(sf.text, MARK);
     if (previous !== undefined) {
       this.recorder = new UnitRecorder(c, sf.text);
       if (previous?.context === this.context) this.recorded = previous.units;

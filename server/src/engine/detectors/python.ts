@@ -21,6 +21,7 @@ import { NAMED_ESCAPE_VALUE } from '../quotedValue';
 import { findSqlNames, findSqlTables, looksLikeSql } from '../sqlTables';
 import { parserFor } from '../treeSitter';
 import type { Detector, Engine, TableForm } from '../types';
+import { holdsMark, marksOf } from '../textMarks';
 import { UnitRecorder, type UnitMark, type UnitRecord } from '../unitMemo';
 
 export const detectPython: Detector = (file) => {
@@ -596,32 +597,8 @@ type Item =
   | { node: SyntaxNode; defaultOf: string | undefined; container: string | undefined; type: string | undefined }
   | { done: UnitMark; id: number; key: string; start: number; end: number };
 
-/** The offsets of a text's quotes (`'`, `"`), in order. */
-function quotePositions(text: string): Int32Array {
-  const at: number[] = [];
-  for (let i = text.indexOf("'"), j = text.indexOf('"'); i >= 0 || j >= 0; ) {
-    if (j < 0 || (i >= 0 && i < j)) {
-      at.push(i);
-      i = text.indexOf("'", i + 1);
-    } else {
-      at.push(j);
-      j = text.indexOf('"', j + 1);
-    }
-  }
-  return Int32Array.from(at);
-}
-
-/** Whether one of `quotes` (quotePositions) lies in [start, end). */
-function holdsQuote(quotes: Int32Array, start: number, end: number): boolean {
-  let lo = 0;
-  let hi = quotes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (quotes[mid] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < quotes.length && quotes[lo] < end;
-}
+/** Every string literal has one. */
+const QUOTE = /['"]/g;
 
 class PyAnalysis {
   private readonly imports: Imports;
@@ -664,7 +641,7 @@ class PyAnalysis {
     this.fileEngine = engines.size === 1 ? [...engines][0] : 'unknown';
     this.alembic = [...this.imports.modules].some((m) => m === 'alembic' || m.startsWith('alembic.'));
     this.context = JSON.stringify([[...this.imports.bindings], [...this.imports.modules], [...this.settings]]);
-    if (!source.includes('BaseSettings')) this.quotes = quotePositions(source);
+    if (!source.includes('BaseSettings')) this.quotes = marksOf(source, QUOTE);
     if (previous !== undefined) {
       this.recorder = new UnitRecorder(c, source);
       if (previous?.context === this.context) this.recorded = previous.units;
@@ -696,7 +673,7 @@ class PyAnalysis {
         }
         stack.push({ done: this.recorder.mark(), id: node.id, key, start, end });
       }
-      if (statement && this.quotes && !holdsQuote(this.quotes, node.startIndex, node.endIndex)) continue;
+      if (statement && this.quotes && !holdsMark(this.quotes, node.startIndex, node.endIndex)) continue;
       const next: Item[] = [];
       this.visit(node, type, defaultOf, (child, d = defaultOf, statementIn, childType) => next.push({ node: child, defaultOf: d, container: statementIn, type: childType }));
       for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
