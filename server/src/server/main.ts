@@ -2,7 +2,10 @@
 // Under --stdio, stdout is the transport: nothing may print to it but the connection.
 
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { baselineWebAssemblyOnly } from '../engine/treeSitter';
 import { startServer } from './server';
+
+baselineWebAssemblyOnly();
 
 const connection = createConnection(ProposedFeatures.all);
 console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
