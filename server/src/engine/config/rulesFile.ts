@@ -3,6 +3,7 @@
 // gets a range in the rules file, so the editor can show it there; nothing here throws.
 
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import validateSchema from './rulesSchemaValidator.generated';
 import * as jsonc from 'jsonc-parser';
 import picomatch from 'picomatch';
 import { LineIndex } from '../lineIndex';
@@ -54,17 +55,12 @@ export interface RulesFileResult {
   problems: RulesProblem[];
 }
 
-// The schema ships beside the extension (contributes.jsonValidation uses it too); a require
-// keeps it one file, and a bundler can still inline it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const schema = require('../../../../schemas/dbaudit.schema.json') as object;
-let compiled: ValidateFunction | undefined;
-/** The schema's validator, compiled on first use: compiling costs tens of ms that every CLI run would pay. */
-function validator(): ValidateFunction {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { default: Ajv } = require('ajv') as typeof import('ajv');
-  return (compiled ??= new Ajv({ allErrors: true, strict: false }).compile(schema));
-}
+/**
+ * The schema's validator (schemas/dbaudit.schema.json, which VS Code's jsonValidation uses too),
+ * compiled by ajv at build time (scripts/generate-rules-validator.mjs): requiring ajv and compiling
+ * the schema took ~60 ms of every CLI run and language server start.
+ */
+const validate = validateSchema as unknown as ValidateFunction;
 
 export function parseRulesFile(text: string, path: string): RulesFileResult {
   const lines = new LineIndex(text);
@@ -83,7 +79,6 @@ export function parseRulesFile(text: string, path: string): RulesFileResult {
     return rangeOfNode(key);
   };
 
-  const validate = validator();
   if (!validate(value)) {
     for (const err of validate.errors ?? []) problems.push(schemaProblem(err, root, rangeOfNode));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problems };
