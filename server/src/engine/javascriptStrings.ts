@@ -1,7 +1,7 @@
 // A JS/TS file's string and template literals, read from its start without a parser, for the
-// prefilter: a SQLite path (`.db`, `.sqlite`) is something the JS/TS detector finds only in a
-// string or a template (javascript.ts `search`), while minified bundles spell `this.db` and
-// `e.db:` in code. Comments and regular expression literals are skipped as a tokenizer skips
+// prefilter: a SQLite path (`.db`, `.sqlite`), a URL, a DSN or SQL is something the JS/TS detector
+// finds only in a string or a template (javascript.ts `search`), while minified bundles spell
+// `this.db` and `e.db:` in code and declaration files put SQL in their doc comments. Comments and regular expression literals are skipped as a tokenizer skips
 // them; whether a `/` starts a regular expression or divides is decided by what comes before it
 // (a value: a name, a number, `)`, `]`, `}`, a string; otherwise an operator or a keyword such as
 // `return`), the rule tokenizers without a parser use.
