@@ -41,16 +41,15 @@ test('the Problems panel lists every finding of db-audit scan, per severity, wit
     assert.match(status ?? '', new RegExp(`Errors: ${count('error')}`));
     assert.match(status ?? '', new RegExp(`Warnings: ${count('warning')}`));
     // A few files, each filtered to by its path: the panel shows the file and the scan's message for it.
-    const filter = session.page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
     for (const file of ['services/auth/store.py', 'services/rag/ingest.py', 'web/src/notifications.js']) {
       const expected = findings.filter((x) => x.path === file);
       assert.ok(expected.length > 0, `the scan reports ${file}`);
-      await filter.fill(`**/${file}`);
+      await session.filterProblems(`**/${file}`);
       await session.page.locator('.markers-panel .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: UI_TIMEOUT });
       for (const f of expected) await session.page.locator('.markers-panel .monaco-list-row', { hasText: f.message }).first().waitFor({ timeout: UI_TIMEOUT });
       await session.screenshot(`1-problems-${path.basename(file)}`);
     }
-    await filter.fill('');
+    await session.filterProblems('');
     await session.page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: UI_TIMEOUT });
     // The one literal password in the fixture is masked everywhere the editor shows it.
     const text = await session.page.locator('.markers-panel').innerText();

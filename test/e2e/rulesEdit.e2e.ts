@@ -38,10 +38,11 @@ test('absorbing one more database in dbaudit.json updates the diagnostics of a c
   await session.scenario('4-rules-edit', async () => {
     const beforeEdit = scan();
     assert.ok(beforeEdit.length > 0 && beforeEdit.every((f) => !f.message.includes('is absorbed into')), `${CLOSED_FILE}: ${ABSORBED} is not absorbed yet`);
-    const filter = session.page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
     const row = (text: string) => session.page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
     await session.problems();
-    await filter.fill(`**/${CLOSED_FILE}`);
+    // The workspace's diagnostics first (the badge counts them), then the filter.
+    await session.until('the first diagnostics', () => session.problemCount(), (n) => n > 0);
+    await session.filterProblems(`**/${CLOSED_FILE}`);
     for (const f of beforeEdit) await row(f.message).waitFor({ timeout: UI_TIMEOUT });
 
     // Edit the rules file in the editor, as a user: append the database to zoe's absorbs, save.

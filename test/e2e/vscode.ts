@@ -190,6 +190,18 @@ export class Session {
     return panel;
   }
 
+  /**
+   * Filters the Problems panel to `text`, typing it again while the filter does not hold it: a
+   * filter typed while the first diagnostics arrive was seen dropped (the panel listed every file).
+   */
+  async filterProblems(text: string): Promise<void> {
+    const input = this.page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await this.until(`the Problems filter to hold '${text}'`, async () => {
+      if ((await input.inputValue()) !== text) await input.fill(text);
+      return input.inputValue();
+    }, (value) => value === text);
+  }
+
   /** The total on the Problems tab's badge (0 when it shows none). */
   async problemCount(): Promise<number> {
     const badge = this.page.locator('.part.panel .composite-bar .action-item:has(.action-label[aria-label^="Problems"]) .badge-content');
