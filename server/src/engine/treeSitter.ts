@@ -13,7 +13,7 @@ let loading: Promise<void> | undefined;
 /**
  * Runs WebAssembly on V8's baseline code (Liftoff) only, for the whole process and its workers;
  * called by the CLI and the language server at start, before a grammar compiles. V8 otherwise
- * optimizes the grammars in the background: a CLI process waited for that at its exit (0.2–0.3 s
+ * optimizes the grammars in the background: a CLI process waited for that at its exit (0.2–0.35 s
  * after a short scan, even under `process.exit`), and it took ~30 MB of the language server's
  * peak (10k files 175 → 145 MB, 100k files median 276 → 251 MB); edits and scans measured the same
  * within noise (README, Performance).
