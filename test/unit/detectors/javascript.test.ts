@@ -146,6 +146,25 @@ test('a node without a quote, a backquote, a backslash or `env` holds nothing an
   ]);
 });
 
+test('imports are read where the file spells import, require or a Drizzle schema call, deep in code and with escaped names', () => {
+  const text = [
+    'function connect() {',
+    "  const { Pool } = requ\\u0069re('pg');",
+    "  return new Pool({ database: 'app' });",
+    '}',
+    'function tables() {',
+    "  const rag = pgSchema('rag');",
+    "  return rag.table('documents', {});",
+    '}',
+  ].join('\n');
+  const found = detect(text, 'src/app.js');
+  assert.deepEqual(dbNames(found.references), [
+    ['postgres', 'app', 2, 31, 34],
+    ['postgres', 'rag', 5, 24, 27],
+  ]);
+  assert.deepEqual(tables(found.tables), [['documents', 'rag', 'orm', true, 6, 20, 29]]);
+});
+
 test('defaults: ??, ||, a destructuring default, a ternary, a chain and a computed default are only the default of the var', () => {
   const text = [
     "const { MEMORY_DB_PATH = 'data/memory.db' } = process.env;",

@@ -296,10 +296,16 @@ function importsOf(ops: readonly ImportOp[]): Imports {
  * on), a statement or class member found in `recorded` (a node the parser reused) contributes
  * its recorded ops, and `records` receives every statement's and member's ops for the next time.
  */
-function importOpsReusing(sf: ts.SourceFile, recorded: Map<ts.Node, ImportOp[]> | undefined, records: Map<ts.Node, ImportOp[]> | undefined): ImportOp[] {
+function importOpsReusing(
+  sf: ts.SourceFile,
+  /** IMPORT_MARK's offsets in the file: a node without one adds no op. */
+  marks: Int32Array,
+  recorded: Map<ts.Node, ImportOp[]> | undefined,
+  records: Map<ts.Node, ImportOp[]> | undefined,
+): ImportOp[] {
   const ops: ImportOp[] = [];
   if (!records) {
-    walk(sf, (node) => importOpsOf(node, ops));
+    walk(sf, (node) => importOpsOf(node, ops), (node) => holdsMark(marks, node.pos, node.end));
     return ops;
   }
   const stack: Array<{ node: ts.Node; unit: boolean } | { done: ts.Node; from: number }> = [{ node: sf, unit: false }];
@@ -339,11 +345,12 @@ function unwrap(e: ts.Expression): ts.Expression {
   return x;
 }
 
-/** Preorder walk without recursion (long `a + b + ...` chains are deep trees). */
-function walk(root: ts.Node, visit: (node: ts.Node) => void): void {
+/** Preorder walk without recursion (long `a + b + ...` chains are deep trees), into the nodes `enter` accepts. */
+function walk(root: ts.Node, visit: (node: ts.Node) => void, enter: (node: ts.Node) => boolean): void {
   const stack: ts.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
+    if (!enter(node)) continue;
     visit(node);
     const children: ts.Node[] = [];
     ts.forEachChild(node, (child) => {
@@ -590,6 +597,12 @@ type Item =
 
 /** What a JS/TS finding needs (JsAnalysis.marks): a quote, a backquote, a backslash, `env`. */
 const MARK = /['"`\\]|env/g;
+/**
+ * What every import op's node spells (importOpsOf): `import`, `require`, a Drizzle schema call
+ * (`pgSchema`, `mysqlSchema`), or a backslash (an escaped identifier reads as `require` too).
+ * Sparser than MARK in bundled code, where a quote is in nearly every statement.
+ */
+const IMPORT_MARK = /import|require|Schema|\\/g;
 
 class JsAnalysis {
   private readonly imports: Imports;
@@ -616,7 +629,7 @@ class JsAnalysis {
     previous: JsMemo | null | undefined,
   ) {
     if (previous !== undefined) this.importOps = new Map();
-    this.imports = importsOf(importOpsReusing(sf, previous?.importOps, this.importOps));
+    this.imports = importsOf(importOpsReusing(sf, marksOf(sf.text, IMPORT_MARK), previous?.importOps, this.importOps));
     const engines = new Set([...this.imports.modules].map(engineOfModule).filter((e): e is Engine => e !== undefined));
     this.fileEngine = engines.size === 1 ? [...engines][0] : 'unknown';
     this.context = JSON.stringify([[...this.imports.bindings], [...this.imports.modules], [...this.imports.schemas]]);
