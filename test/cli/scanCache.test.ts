@@ -1,7 +1,8 @@
 // `db-audit scan --cache DIR` through the built bin on a copy of the fixture: the report is the
 // same with and without the cache, from an empty and from a filled cache; the stored results are
-// what later runs use (a doctored entry shows up), a changed file is analyzed again, entries of
-// changed files are dropped, and a cache written by another tool version is ignored.
+// what later runs use (a doctored entry shows up, a doctored ruled-out key hides a file), a
+// changed file is analyzed again, entries of changed files are dropped, and a cache written by
+// another tool version is ignored.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +30,7 @@ function scan(withCache: boolean): string {
 interface Stored {
   tool: string;
   entries: Record<string, { references: Array<{ path: string; value: string }>; tables: unknown[] }>;
+  ruledOut: { filter: string[] | null; nothing: string[]; envOnly: string[] };
 }
 const stored = () => JSON.parse(readFileSync(path.join(cacheDir, CACHE_FILE), 'utf8')) as Stored;
 const entriesOf = (s: Stored, rel: string) => Object.entries(s.entries).filter(([, a]) => a.references.some((r) => r.path === rel));
@@ -58,6 +60,24 @@ test('later runs use the stored results: a doctored entry shows up in the report
   assert.match(scan(true), /doctored\.db/);
   // Written back as used: restore the honest entry for the next tests.
   writeFileSync(path.join(cacheDir, CACHE_FILE), JSON.stringify(s));
+});
+
+test('the files the prefilter ruled out are stored by key, and later runs look them up before prefiltering', () => {
+  const s = stored();
+  const plain = scan(false);
+  const report = JSON.parse(plain) as { filesScanned: number };
+  const ruledOut = s.ruledOut.nothing.length + s.ruledOut.envOnly.length;
+  assert.ok(ruledOut > 0, 'some files are ruled out');
+  assert.equal(Object.keys(s.entries).length + ruledOut, report.filesScanned, 'every file scanned has an entry or a ruled-out key');
+  // Doctored: the edited file's key moved to the ruled-out ones; only a lookup before the prefilter drops its references.
+  const [[key]] = entriesOf(s, EDITED);
+  const { [key]: _, ...entries } = s.entries;
+  writeFileSync(path.join(cacheDir, CACHE_FILE), JSON.stringify({ ...s, entries, ruledOut: { ...s.ruledOut, nothing: [...s.ruledOut.nothing, key] } }));
+  const out = JSON.parse(scan(true)) as { references: Array<{ path: string }> };
+  assert.ok(!out.references.some((r) => r.path === EDITED), 'the doctored key is looked up');
+  assert.ok(out.references.length > 0);
+  writeFileSync(path.join(cacheDir, CACHE_FILE), JSON.stringify(s));
+  assert.equal(scan(true), plain);
 });
 
 test('a changed file is analyzed again and its old entry dropped', () => {

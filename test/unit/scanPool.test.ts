@@ -2,7 +2,7 @@
 // reuses what the cache holds, and stops when asked.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,6 +11,7 @@ import { batches, LARGE_FILE_BYTES, largeFileGroups, OTHER_LARGE_FILES_HEAP_MB, 
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
+import { RuledOutKeys } from '../../server/src/engine/ruledOutKeys';
 import { StringPool } from '../../server/src/engine/stringPool';
 import type { DbReference, FileAnalysis, TableReference } from '../../server/src/engine/types';
 
@@ -54,6 +55,24 @@ test('workers leave alone what the cache holds, and the results still come from 
   assert.equal(cache.size, held, 'nothing analyzed twice');
   for (const [p, a] of second.analyses) if (a.references.length > 0) assert.equal(a, first.analyses.get(p), `${p}: the cached analysis itself`);
   assert.deepEqual(outcome(second), outcome(first));
+});
+
+test('workers keep and look up the files the prefilter ruled out, as this thread does, when the cache keeps them', async () => {
+  const hereKeys = new RuledOutKeys();
+  const here = await auditWorkspace({ root, jobs: 1, cache: new AnalysisCache(hereKeys) });
+  const threadedKeys = new RuledOutKeys();
+  const threaded = await auditWorkspace({ root, jobs: 2, cache: new AnalysisCache(threadedKeys) });
+  assert.deepEqual(outcome(threaded), outcome(here));
+  const kept = hereKeys.stored();
+  assert.ok(kept.nothing.length > 300 && kept.envOnly.length > 0, `${kept.nothing.length} nothing, ${kept.envOnly.length} env-only`);
+  assert.deepEqual(threadedKeys.stored(), kept);
+  // Doctored: a file that names a database stored as ruled out. Workers that look it up first drop its references.
+  const named = [...here.analyses].find(([, a]) => a.references.some((r) => r.kind === 'sqlite-path'))!;
+  const text = readFileSync(path.join(root, named[0]), 'utf8');
+  const doctored = new RuledOutKeys({ ...kept, nothing: [...kept.nothing, AnalysisCache.key(named[0], text)].sort() });
+  const again = await auditWorkspace({ root, jobs: 2, cache: new AnalysisCache(doctored) });
+  assert.deepEqual(plain(again.analyses.get(named[0])!), { references: [], tables: [] });
+  assert.equal(again.analyses.size, here.analyses.size);
 });
 
 test('an aborted scan rejects with the reason and stops its workers', async () => {

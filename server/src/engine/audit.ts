@@ -7,13 +7,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseRulesFile, type RulesConfig, type RulesProblem } from './config/rulesFile';
 import { DatabaseResolver, type DatabaseRole } from './databases';
-import { detectorFor, fileTypeOf, lacksParse, ruledOut } from './detectors';
+import { detectorFor, ENV_ONLY, fileTypeOf, lacksParse, NOTHING, ruledOut } from './detectors';
 import type { ScanFilter } from './prefilter';
 import { isDatabaseEnvVar } from './envVars';
 import { globMatcher, isLiteral } from './rules/context';
 import { runRules } from './rules';
 import { loadGrammars } from './treeSitter';
 import { analysisKey } from './analysisKey';
+import type { RuledOutKeys, RuledOutOutcome } from './ruledOutKeys';
 import { timeSlicer } from './timeSlice';
 import type { DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
 import { readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
@@ -201,6 +202,12 @@ export class AnalysisCache {
   /** Per path, the keys of its most recent texts, oldest first. */
   private readonly recent = new Map<string, string[]>();
 
+  /**
+   * `ruledOut`: the files the prefilter ruled out, by key, for a cache stored across runs
+   * (analysisStore.ts). With it every file is hashed first, and a known one is not prefiltered.
+   */
+  constructor(readonly ruledOut?: RuledOutKeys) {}
+
   static key(relPath: string, text: string): string {
     return analysisKey(relPath, text);
   }
@@ -211,10 +218,35 @@ export class AnalysisCache {
    */
   analyze(relPath: string, text: string, filter?: ScanFilter, editing = false): FileAnalysis {
     const type = fileTypeOf(relPath);
+    if (this.ruledOut && type) return this.analyzeByKey(relPath, text, filter, editing);
     const skipped = ruledOut({ path: relPath, text }, type, filter);
     if (skipped) return skipped;
     const key = AnalysisCache.key(relPath, text);
     return this.hit(relPath, key) ?? this.store(relPath, key, detectorFor(type!)({ path: relPath, text, editing }));
+  }
+
+  /** analyze() for a cache with ruled-out keys: the key first, the prefilter only for a file not seen before. */
+  private analyzeByKey(relPath: string, text: string, filter: ScanFilter | undefined, editing: boolean): FileAnalysis {
+    const key = AnalysisCache.key(relPath, text);
+    const held = this.hit(relPath, key) ?? this.ruledOutAnalysis(key, filter);
+    if (held) return held;
+    const skipped = ruledOut({ path: relPath, text }, fileTypeOf(relPath), filter);
+    if (skipped) {
+      this.keepRuledOut(key, skipped === ENV_ONLY ? 'env-only' : 'nothing', filter);
+      return skipped;
+    }
+    return this.store(relPath, key, detectorFor(fileTypeOf(relPath)!)({ path: relPath, text, editing }));
+  }
+
+  /** The analysis of a file of `key` the prefilter ruled out before, under the same filter (NOTHING, ENV_ONLY). */
+  ruledOutAnalysis(key: string, filter: ScanFilter | undefined): FileAnalysis | undefined {
+    const outcome = this.ruledOut?.outcome(key, filter);
+    return outcome === undefined ? undefined : outcome === 'env-only' ? ENV_ONLY : NOTHING;
+  }
+
+  /** Keeps what the prefilter said of the file of `key`, when this cache keeps ruled-out keys. */
+  keepRuledOut(key: string, outcome: RuledOutOutcome, filter: ScanFilter | undefined): void {
+    this.ruledOut?.keep(key, outcome, filter);
   }
 
   /**

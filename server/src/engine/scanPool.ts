@@ -203,14 +203,14 @@ export function shareStrings(path: string, analysis: PostedAnalysis, pool: Strin
 }
 
 /** What a worker's result means on this side, the cache updated. */
-function analysisOf(r: WorkerResult, cache: AnalysisCache, pool: StringPool): FileAnalysis | undefined {
+function analysisOf(r: WorkerResult, cache: AnalysisCache, pool: StringPool, filter: ScanFilter): FileAnalysis | undefined {
   switch (r.outcome) {
     case 'unreadable':
       return undefined;
     case 'nothing':
-      return NOTHING;
     case 'env-only':
-      return ENV_ONLY;
+      if (r.key !== undefined) cache.keepRuledOut(r.key, r.outcome, filter);
+      return r.outcome === 'env-only' ? ENV_ONLY : NOTHING;
     case 'known': {
       const held = cache.hit(r.path, r.key);
       if (!held) throw new Error(`scan worker: no analysis held for ${r.path}`);
@@ -229,7 +229,11 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache, pool: StringPool): Fi
  * replaced by one with a higher limit, which takes its batch again.
  */
 export async function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
-  const setup: WorkerSetup = { filter: scan.filter, known: scan.cache.size > 0 ? scan.cache.keys() : [] };
+  const setup: WorkerSetup = {
+    filter: scan.filter,
+    known: scan.cache.size > 0 ? scan.cache.keys() : [],
+    ...(scan.cache.ruledOut ? { ruledOut: scan.cache.ruledOut.entries(scan.filter) } : {}),
+  };
   const pool = new StringPool();
   const large: number[] = [];
   await runWorkers(scan, script, setup, pool, batches(scan.files, smallFiles(scan.files, large)), scan.heapLimitMb ?? SMALL_FILES_HEAP_MB);
@@ -281,7 +285,7 @@ function runWorkers(scan: PoolScan, script: string, setup: WorkerSetup, pool: St
             job = undefined;
             m.results.forEach((r, k) => {
               if (r.path !== files[done[k]].path) throw new Error(`scan worker: ${r.path} answered for ${files[done[k]].path}`);
-              scan.onFile(done[k], r.path, analysisOf(r, scan.cache, pool));
+              scan.onFile(done[k], r.path, analysisOf(r, scan.cache, pool, scan.filter));
             });
           }
           next();

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { analysisKey } from './analysisKey';
 import { detectorFor, ENV_ONLY, fileTypeOf, ruledOut } from './detectors';
 import type { ScanFilter } from './prefilter';
+import type { RuledOutOutcome } from './ruledOutKeys';
 import { loadGrammars } from './treeSitter';
 import { readSourceTextSync } from './workspace';
 import { packTables, type PackedTables } from './packedTables';
@@ -15,6 +16,11 @@ export interface WorkerSetup {
   filter: ScanFilter;
   /** Keys of analyses the main thread holds: those files are not analyzed again. */
   known: string[];
+  /**
+   * Files ruled out before under this filter, by key, when the main thread's cache keeps them
+   * (AnalysisCache.ruledOut): then every file is hashed first, and its key posted when ruled out.
+   */
+  ruledOut?: Array<[string, RuledOutOutcome]>;
 }
 
 /** A batch: [workspace-relative path, absolute path] pairs. */
@@ -22,7 +28,8 @@ export type WorkerJob = Array<[string, string]>;
 
 /** One file's outcome; files that could not be read (or are binary) are `unreadable`. */
 export type WorkerResult =
-  | { path: string; outcome: 'unreadable' | 'nothing' | 'env-only' }
+  | { path: string; outcome: 'unreadable' }
+  | { path: string; outcome: RuledOutOutcome; key?: string }
   | { path: string; outcome: 'known'; key: string }
   | { path: string; outcome: 'analyzed'; key: string; analysis: PostedAnalysis };
 
@@ -38,25 +45,38 @@ function posted(analysis: FileAnalysis): PostedAnalysis {
 
 export type WorkerMessage = { type: 'ready' } | { type: 'results'; results: WorkerResult[] } | { type: 'error'; message: string };
 
-function analyzeOne(rel: string, abs: string, setup: WorkerSetup, known: ReadonlySet<string>): WorkerResult {
+/** What the main thread's cache holds: analyses' keys, and (when it keeps them) ruled-out files' keys. */
+interface Held {
+  known: ReadonlySet<string>;
+  ruledOut: ReadonlyMap<string, RuledOutOutcome> | undefined;
+}
+
+function analyzeOne(rel: string, abs: string, setup: WorkerSetup, held: Held): WorkerResult {
   const text = readSourceTextSync(abs);
   if (text === undefined) return { path: rel, outcome: 'unreadable' };
   const type = fileTypeOf(rel);
+  // Hashed first only when ruled-out keys are kept: else the prefilter spares most files the hash.
+  let key = held.ruledOut && type ? analysisKey(rel, text) : undefined;
+  if (key !== undefined) {
+    if (held.known.has(key)) return { path: rel, outcome: 'known', key };
+    const outcome = held.ruledOut!.get(key);
+    if (outcome) return { path: rel, outcome, key };
+  }
   const skipped = ruledOut({ path: rel, text }, type, setup.filter);
-  if (skipped) return { path: rel, outcome: skipped === ENV_ONLY ? 'env-only' : 'nothing' };
-  const key = analysisKey(rel, text);
-  if (known.has(key)) return { path: rel, outcome: 'known', key };
+  if (skipped) return { path: rel, outcome: skipped === ENV_ONLY ? 'env-only' : 'nothing', ...(key !== undefined ? { key } : {}) };
+  key ??= analysisKey(rel, text);
+  if (held.known.has(key)) return { path: rel, outcome: 'known', key };
   return { path: rel, outcome: 'analyzed', key, analysis: posted(detectorFor(type!)({ path: rel, text })) };
 }
 
 async function main(): Promise<void> {
   const port = parentPort!;
   const setup = workerData as WorkerSetup;
-  const known = new Set(setup.known);
+  const held: Held = { known: new Set(setup.known), ruledOut: setup.ruledOut && new Map(setup.ruledOut) };
   await loadGrammars();
   port.on('message', (job: WorkerJob) => {
     const results: WorkerResult[] = [];
-    for (const [rel, abs] of job) results.push(analyzeOne(rel, abs, setup, known));
+    for (const [rel, abs] of job) results.push(analyzeOne(rel, abs, setup, held));
     port.postMessage({ type: 'results', results } satisfies WorkerMessage);
   });
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);

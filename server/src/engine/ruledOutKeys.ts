@@ -1,0 +1,81 @@
+// The files the prefilter ruled out, by content key (analysisKey.ts), for an analysis cache kept
+// across runs (`db-audit scan --cache DIR`): a file read again with the same content is ruled out
+// by a lookup, and hashing it costs a tenth of the prefilter's regexes (CPython's standard
+// library: ~35 against ~340 ms). A verdict depends on the scan filter (the variables the rules
+// file declares), so the keys are kept with the filter they were made under, and dropped when
+// the filter changes.
+
+import type { ScanFilter } from './prefilter';
+
+/** What the prefilter said of a file it ruled out: nothing in it, or env reads only of variables that do not matter. */
+export type RuledOutOutcome = 'nothing' | 'env-only';
+
+/** The stored form (analysisStore.ts): the filter's declared names, and the keys of each outcome, sorted. */
+export interface StoredRuledOut {
+  filter: string[] | null;
+  nothing: string[];
+  envOnly: string[];
+}
+
+/** A filter as one comparable value; a scan without a filter (every env read counts) is `null`. */
+function filterNames(filter: ScanFilter | undefined): string[] | null {
+  return filter ? [...filter.declaredEnvNames] : null;
+}
+
+function sameFilter(a: string[] | null, b: string[] | null): boolean {
+  return a === null || b === null ? a === b : a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
+export class RuledOutKeys {
+  private readonly outcomes = new Map<string, RuledOutOutcome>();
+  /** Keys looked up or added since this was made: what a stored cache keeps. */
+  private readonly usedKeys = new Set<string>();
+  private filter: string[] | null = null;
+
+  constructor(stored?: StoredRuledOut) {
+    if (!stored) return;
+    this.filter = stored.filter;
+    for (const key of stored.nothing) this.outcomes.set(key, 'nothing');
+    for (const key of stored.envOnly) this.outcomes.set(key, 'env-only');
+  }
+
+  /** The outcome kept for `key` under `filter` (marked as used), or undefined. */
+  outcome(key: string, filter: ScanFilter | undefined): RuledOutOutcome | undefined {
+    this.under(filter);
+    const outcome = this.outcomes.get(key);
+    if (outcome) this.usedKeys.add(key);
+    return outcome;
+  }
+
+  /** Keeps what the prefilter said of the file of `key` under `filter`. */
+  keep(key: string, outcome: RuledOutOutcome, filter: ScanFilter | undefined): void {
+    this.under(filter);
+    this.outcomes.set(key, outcome);
+    this.usedKeys.add(key);
+  }
+
+  /** The outcomes kept under `filter`: what a scan worker can look up itself. */
+  entries(filter: ScanFilter | undefined): Array<[string, RuledOutOutcome]> {
+    this.under(filter);
+    return [...this.outcomes];
+  }
+
+  /** The keys used since this was made, for the next run. */
+  stored(): StoredRuledOut {
+    const used = [...this.usedKeys].sort();
+    return {
+      filter: this.filter,
+      nothing: used.filter((key) => this.outcomes.get(key) === 'nothing'),
+      envOnly: used.filter((key) => this.outcomes.get(key) === 'env-only'),
+    };
+  }
+
+  /** Drops every outcome made under another filter (the rules file declares other variables now). */
+  private under(filter: ScanFilter | undefined): void {
+    const names = filterNames(filter);
+    if (sameFilter(this.filter, names)) return;
+    this.outcomes.clear();
+    this.usedKeys.clear();
+    this.filter = names;
+  }
+}
