@@ -20,6 +20,7 @@ import { median, runMeasured } from './measure';
 
 const REPO = path.resolve(__dirname, '..');
 const BIN = path.join(REPO, 'server/bin/db-audit.js');
+const READ_FLOOR = path.join(REPO, 'bench/readFloor.mjs');
 
 /**
  * What ripgrep looks for: the literals every database reference contains one of (URL schemes,
@@ -41,6 +42,8 @@ interface TreeResult {
   findings: number;
   references: number;
   rg?: { ms: number; all: number[]; matchingLines: number; ratio: number };
+  /** A bare Node process reading the same files as UTF-8 and nothing else (readFloor.mjs): start-up and reading, no analysis. */
+  readFloor: { ms: number; all: number[]; ratio?: number };
   /** The same scan with a warm `--cache DIR` (a CI job that restores the cache): each file's analysis is looked up by content hash. */
   warmCache: { ms: number; all: number[]; ratio?: number };
 }
@@ -49,16 +52,31 @@ function hasRg(): boolean {
   return spawnSync('rg', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-async function sourceBytes(root: string): Promise<{ bytes: number }> {
+/** The files a scan reads: their total size, and their absolute paths. */
+async function sources(root: string): Promise<{ bytes: number; paths: string[] }> {
   const rules = await loadRulesFile(root, undefined);
   const files = (await walkWorkspace({ root, ignoreGlobs: rules?.config?.ignore })).filter((f) => f.kind === 'source');
-  return { bytes: files.reduce((n, f) => n + f.size, 0) };
+  return { bytes: files.reduce((n, f) => n + f.size, 0), paths: files.map((f) => f.absPath) };
+}
+
+/** Times of `runs` read-floor processes over `list`, `files` paths (after one warm-up). */
+async function readFloorRuns(list: string, files: number, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const s = await runMeasured(process.execPath, [READ_FLOOR, list]);
+    if (s.code !== 0) throw new Error(`readFloor.mjs exited ${s.code}: ${s.stderr}`);
+    if (Number(s.stdout.split(' ')[0]) !== files) throw new Error(`readFloor.mjs read ${s.stdout.trim()} (files, characters) of ${files} files`);
+    if (i > 0) times.push(s.ms);
+  }
+  return times;
 }
 
 async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<TreeResult, 'tree' | 'generated'>> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'dbaudit-bench-out-')), 'report.json');
   const args = [BIN, 'scan', root, '--format', 'json', '--output', out];
-  const { bytes } = await sourceBytes(root);
+  const { bytes, paths } = await sources(root);
+  const list = path.join(path.dirname(out), 'sources.txt');
+  writeFileSync(list, paths.join('\n') + '\n');
   const samples = [];
   for (let i = 0; i <= runs; i++) {
     const s = await runMeasured(process.execPath, args);
@@ -68,6 +86,7 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
   const reportText = readFileSync(out, 'utf8');
   const report = JSON.parse(reportText) as { filesScanned: number; references: unknown[]; findings: unknown[] };
   const warm = await warmCacheRuns(args, out, reportText, runs);
+  const floor = await readFloorRuns(list, paths.length, runs);
   rmSync(path.dirname(out), { recursive: true, force: true });
   const all = samples.map((s) => s.ms);
   const ms = median(all);
@@ -83,6 +102,7 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     findings: report.findings.length,
     references: report.references.length,
     warmCache: { ms: median(warm), all: warm },
+    readFloor: { ms: median(floor), all: floor },
   };
   if (rg) {
     // Same tree, same ignore rules (.gitignore), hidden files (.env) included, same size cap.
@@ -96,6 +116,7 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     const rgMs = median(rgSamples.map((s) => s.ms));
     result.rg = { ms: rgMs, all: rgSamples.map((s) => s.ms), matchingLines, ratio: ms / rgMs };
     result.warmCache.ratio = result.warmCache.ms / rgMs;
+    result.readFloor.ratio = result.readFloor.ms / rgMs;
   }
   return result;
 }
@@ -119,13 +140,14 @@ async function warmCacheRuns(args: string[], out: string, coldReport: string, ru
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 function table(rows: TreeResult[], startup: number): string {
-  const head = ['tree', 'files', 'MB', 'median ms', 'files/s', 'MB/s', 'peak RSS MB', 'findings', 'rg ms', 'ours/rg', 'warm --cache ms', 'warm/rg'];
+  const head = ['tree', 'files', 'MB', 'median ms', 'files/s', 'MB/s', 'peak RSS MB', 'findings', 'rg ms', 'ours/rg', 'warm --cache ms', 'warm/rg', 'read floor ms', 'floor/rg'];
   const body = rows.map((r) => [
     r.tree, fmt(r.files), fmt(r.bytes / 1048576, 1), fmt(r.ms.median), fmt(r.filesPerSec), fmt(r.mbPerSec, 1),
     r.peakRssMb === undefined ? '-' : fmt(r.peakRssMb), fmt(r.findings), r.rg ? fmt(r.rg.ms) : '-', r.rg ? fmt(r.rg.ratio, 1) + '×' : '-',
     fmt(r.warmCache.ms), r.warmCache.ratio === undefined ? '-' : fmt(r.warmCache.ratio, 1) + '×',
+    fmt(r.readFloor.ms), r.readFloor.ratio === undefined ? '-' : fmt(r.readFloor.ratio, 1) + '×',
   ]);
-  body.push(['(empty dir: start-up)', '0', '0', fmt(startup), '', '', '', '', '', '', '', '']);
+  body.push(['(empty dir: start-up)', '0', '0', fmt(startup), '', '', '', '', '', '', '', '', '', '']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
   return [line(head), '| ' + widths.map((w, i) => (i === 0 ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ') + ' |', ...body.map(line)].join('\n');
