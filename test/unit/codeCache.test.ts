@@ -1,0 +1,81 @@
+// engine/codeCache.ts in child processes (it hooks the CommonJS loader of the process it runs
+// in): a hooked file's compiled code is written at exit, used by the next run, written again
+// when V8 rejects it; the module behaves as if required plainly; a folder others can write is not
+// trusted; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const CODE_CACHE = path.resolve(__dirname, '../../server/out/engine/codeCache.js');
+
+let dir: string;
+let target: string;
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'dbaudit-code-cache-'));
+  target = path.join(dir, 'big.js');
+  // Enough functions that V8's cached code is more than a header.
+  const fns = Array.from({ length: 300 }, (_, i) => `function f${i}(x) { return x + ${i}; }`).join('\n');
+  writeFileSync(target, `${fns}\nexports.answer = () => f41(1);\nexports.dirname = __dirname;\nexports.sep = require('node:path').sep;\n`);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  outcome?: string;
+  answer: number;
+  dirname: string;
+  sep: string;
+}
+
+function run(cacheDir: string, variant = 'test', env: NodeJS.ProcessEnv = {}): Run {
+  const script = [
+    `const cc = require(${JSON.stringify(CODE_CACHE)});`,
+    `cc.cacheCompiledCode([${JSON.stringify(target)}], ${JSON.stringify(variant)}, ${JSON.stringify(cacheDir)});`,
+    `const m = require(${JSON.stringify(target)});`,
+    `console.log(JSON.stringify({ outcome: cc.codeCacheOutcomes().get(${JSON.stringify(target)}), answer: m.answer(), dirname: m.dirname, sep: m.sep }));`,
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '', ...env } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Run;
+}
+
+const cacheFiles = (cacheDir: string) => readdirSync(cacheDir).filter((f) => f.endsWith('.v8'));
+
+test('compiled and written at exit, then used; the module behaves as if required plainly', () => {
+  const cacheDir = path.join(dir, 'cache-a');
+  const first = run(cacheDir);
+  assert.deepEqual(first, { outcome: 'compiled', answer: 42, dirname: dir, sep: path.sep });
+  assert.equal(cacheFiles(cacheDir).length, 1);
+  assert.deepEqual(run(cacheDir), { ...first, outcome: 'used' });
+  assert.equal(run(cacheDir, 'other flags').outcome, 'compiled', 'another variant has its own file');
+  assert.equal(cacheFiles(cacheDir).length, 2);
+});
+
+test('code V8 rejects is written again at exit', () => {
+  const cacheDir = path.join(dir, 'cache-b');
+  run(cacheDir);
+  const [file] = cacheFiles(cacheDir);
+  writeFileSync(path.join(cacheDir, file), Buffer.alloc(4096, 7), { mode: 0o600 });
+  assert.deepEqual(run(cacheDir), { outcome: 'rejected', answer: 42, dirname: dir, sep: path.sep });
+  assert.equal(run(cacheDir).outcome, 'used');
+});
+
+test('a folder others can write is not trusted: its code is neither read nor written', () => {
+  const cacheDir = path.join(dir, 'cache-c');
+  run(cacheDir);
+  chmodSync(cacheDir, 0o777);
+  assert.equal(run(cacheDir).outcome, 'compiled', 'the code there is not read');
+  for (const f of cacheFiles(cacheDir)) rmSync(path.join(cacheDir, f));
+  run(cacheDir);
+  assert.deepEqual(cacheFiles(cacheDir), [], 'nor written');
+});
+
+test('NODE_DISABLE_COMPILE_CACHE=1 turns it off', () => {
+  const cacheDir = path.join(dir, 'cache-d');
+  const r = run(cacheDir, 'test', { NODE_DISABLE_COMPILE_CACHE: '1' });
+  assert.deepEqual(r, { answer: 42, dirname: dir, sep: path.sep });
+  assert.throws(() => readdirSync(cacheDir), { code: 'ENOENT' });
+});
