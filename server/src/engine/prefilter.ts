@@ -40,7 +40,7 @@ import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { javaScriptStrings } from './javascriptStrings';
 import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
 import { blankIgnored, readPython, type PythonReading } from './pythonStrings';
-import { decodeNumericEscapes, NAMED_ESCAPE, NAMED_ESCAPE_VALUE, NUMERIC_ESCAPE, quotedValues } from './quotedValue';
+import { decodeNumericEscapes, NAMED_ESCAPE, NAMED_ESCAPE_VALUE, NUMERIC_ESCAPE, PYTHON_COMMENT, quotedValues } from './quotedValue';
 import { looksLikeSql } from './sqlTables';
 
 // The literal tests run on the lower-cased text: one case-sensitive alternation of the literals is
@@ -145,7 +145,9 @@ const startsWord = (word: string, wordChar: string) => String.raw`(?<=(?:^|[^${w
  * (hasPythonDsnString), where `"Pool(host=%r, port=%r)"` is a DSN to findLibpq.
  */
 const DSN_BLANK = String.raw`(?:\s|\\[ntrfv])+`;
-const DSN_VALUE = String.raw`(?:'(?:[^'\\\n]|\\.)*'|(?:\{[^{}\n]*\}|\$\{[^}\n]*\}|\\[^ntrfv\s]|[^\s'"\\{])+)`;
+// A `$` is a character of the value unless it starts a closed `${…}`, which is then read whole: read
+// either way, `host=${a}${b}…` took 2^n tries to fail.
+const DSN_VALUE = String.raw`(?:'(?:[^'\\\n]|\\.)*'|(?:\{[^{}\n]*\}|\$\{[^}\n]*\}|\$(?!\{[^}\n]*\})|\\[^ntrfv\s]|[^\s'"\\{$])+)`;
 const dsnPair = (key: string) => key + startsWord(key, 'a-z0-9_-') + String.raw`\s*=\s*` + DSN_VALUE;
 const DSN_RUN = (first: string, then: string) => `${dsnPair(first)}(?:${DSN_BLANK}${dsnPair('[a-z_]+')})*?${DSN_BLANK}${then}${startsWord(then, 'a-z0-9_-')}\\s*=`;
 const HOST_DSN = new RegExp([DSN_RUN('host', '(?:user|port)'), DSN_RUN('(?:user|port)', 'host')].join('|'));
@@ -180,7 +182,7 @@ const CODE_LITERALS = [DATABASE_KEY, 'initial catalog', SQLITE_PATH_END];
 const PYTHON: Triggers = {
   words: alternation(
     ['dbname', '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.'],
-    [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|#[^\n]*)*\(`, String.raw`op(?<=\bop)\s*\.\s*(?:create|drop|add|alter|rename|batch)_`],
+    [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|${PYTHON_COMMENT})*\(`, String.raw`op(?<=\bop)\s*\.\s*(?:create|drop|add|alter|rename|batch)_`],
   ),
   sql: 'python',
 };
@@ -231,7 +233,9 @@ const JAVASCRIPT: Triggers = {
     'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?${STRING_ARGUMENT}|['"\x60]\s*\]\s*(?:\?\.\s*)?\()`,
     'tablename' + startsWord('tablename', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:['"\x60]\]?)?\s*(?::[^=;,\n]*)?[:=]\s*${STRING_START}`,
     'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
-    String.raw`@(?:\s|/\*[\s\S]*?\*/)*entity\b`,
+    // A block comment ends at its first `*/`: a lazy `[\s\S]*?` there could also end at a later one,
+    // and `@/**/ /**/ …` took 2^n tries to fail.
+    String.raw`@(?:\s|/\*(?:[^*]|\*(?!/))*\*/)*entity\b`,
     KNEX_ROOT + STRING_ARGUMENT,
   ]),
   dsn: true,

@@ -5,7 +5,7 @@
 // parsed: reading at any quote, as quotedValues does, takes a docstring's closing quotes for
 // opening ones and reads code as a string.
 
-import { escapeAt, NAMED_ESCAPE, NAMED_ESCAPE_VALUE } from './quotedValue';
+import { escapeAt, NAMED_ESCAPE, NAMED_ESCAPE_VALUE, PYTHON_BETWEEN_STRINGS } from './quotedValue';
 
 const NAMED_ESCAPE_AT = new RegExp(NAMED_ESCAPE.source, 'y');
 
@@ -99,7 +99,7 @@ function stringAt(text: string, quote: number, values: string[]): { value: strin
 }
 
 /** Between two strings of one implicit concatenation: blanks, comments, line continuations, the next one's prefix. */
-const ADJACENT = /^(?:\s|\\\r?\n|#[^\n]*)*[rRbBuUfF]{0,2}$/;
+const ADJACENT = new RegExp(String.raw`^${PYTHON_BETWEEN_STRINGS}[rRbBuUfF]{0,2}$`);
 /** A string's prefix and opening quote where a token starts. */
 const PREFIXED_QUOTE = /[rRbBuUfF]{1,2}['"]/y;
 const PREFIX_LETTERS = new Set('rRbBuUfF');

@@ -112,9 +112,19 @@ function delimiterAt(text: string, quote: number, python: boolean): string {
   return q;
 }
 
+/**
+ * A Python comment, to its line's end. Pinned there: a comment that may also end sooner lets a
+ * repeated group (`(?:\s|#[^\n]*)*`) read a run of `#` in 2^n ways when the rest fails, and one
+ * `####…` banner line of 70 characters hung the scan.
+ */
+export const PYTHON_COMMENT = String.raw`#[^\n]*(?![^\n])`;
+/** What may stand between two strings of a Python implicit concatenation: blanks, line continuations, comments. */
+export const PYTHON_BETWEEN_STRINGS = String.raw`(?:\s|\\\r?\n|${PYTHON_COMMENT})*`;
+const NEXT_ADJACENT_STRING = new RegExp(String.raw`^${PYTHON_BETWEEN_STRINGS}[rRbBuUfF]{0,2}(['"])`);
+
 /** Python: the next string of an implicit concatenation after `from` (blanks, comments and line continuations between), if any. */
 function nextAdjacentString(text: string, from: number): { body: number; close: string } | undefined {
-  const m = /^(?:\s|\\\r?\n|#[^\n]*)*[rRbBuUfF]{0,2}(['"])/.exec(text.slice(from, from + 4096));
+  const m = NEXT_ADJACENT_STRING.exec(text.slice(from, from + 4096));
   if (!m) return undefined;
   const quote = from + m[0].length - 1;
   const close = text.startsWith(m[1].repeat(3), quote) ? m[1].repeat(3) : m[1];
