@@ -146,9 +146,7 @@ function basename(p: string): string {
 function classifyUrl(text: string, start: number): LiteralMatch | undefined {
   // Trailing punctuation of running text is not part of the URL.
   // (`sqlite:///:memory:` keeps its colon: it is SQLite's name for an in-memory database.)
-  const trimmed = text.endsWith(':memory:')
-    ? text
-    : text.replace(/[.,;:!)\]}]+$/, (m) => (m.includes('}') && text.includes('{') ? keepBalanced(text, m) : ''));
+  const trimmed = text.endsWith(':memory:') ? text : withoutTrailingPunctuation(text);
   const scheme = trimmed.slice(0, trimmed.indexOf('://'));
   const engine = engineOfScheme(scheme);
   if (engine === undefined) return undefined;
@@ -163,6 +161,20 @@ function classifyUrl(text: string, start: number): LiteralMatch | undefined {
 }
 
 /** Keeps closing braces that close a placeholder opened inside the URL. */
+const TRAILING_PUNCTUATION = new Set('.,;:!)]}');
+
+/**
+ * `text` without its run of trailing punctuation, but the `}`s that close a `{` of it. Found from
+ * the end: `/[.,;:!)\]}]+$/` tried the rest of the run from every position of a long run that
+ * something else ends (`postgres://.;.;…x`), quadratic in its length.
+ */
+function withoutTrailingPunctuation(text: string): string {
+  let start = text.length;
+  while (start > 0 && TRAILING_PUNCTUATION.has(text[start - 1])) start--;
+  const tail = text.slice(start);
+  return tail === '' ? text : text.slice(0, start) + (tail.includes('}') && text.includes('{') ? keepBalanced(text, tail) : '');
+}
+
 function keepBalanced(text: string, tail: string): string {
   const body = text.slice(0, text.length - tail.length);
   let open = 0;
