@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseRulesFile, type RulesConfig, type RulesProblem } from './config/rulesFile';
 import { DatabaseResolver, type DatabaseRole } from './databases';
-import { detectorFor, ENV_ONLY, fileTypeOf, lacksParse, NOTHING, ruledOut } from './detectors';
+import { detectorFor, ENV_ONLY, fileTypeOf, lacksParse, NOTHING, ruledOut, type FileType } from './detectors';
 import type { ScanFilter } from './prefilter';
 import { isDatabaseEnvVar } from './envVars';
 import { globMatcher, isLiteral } from './rules/context';
@@ -218,7 +218,7 @@ export class AnalysisCache {
    */
   analyze(relPath: string, text: string, filter?: ScanFilter, editing = false): FileAnalysis {
     const type = fileTypeOf(relPath);
-    if (this.ruledOut && type) return this.analyzeByKey(relPath, text, filter, editing);
+    if (this.ruledOut && type) return this.analyzeByKey(relPath, text, type, filter, editing);
     const skipped = ruledOut({ path: relPath, text }, type, filter);
     if (skipped) return skipped;
     const key = AnalysisCache.key(relPath, text);
@@ -226,16 +226,16 @@ export class AnalysisCache {
   }
 
   /** analyze() for a cache with ruled-out keys: the key first, the prefilter only for a file not seen before. */
-  private analyzeByKey(relPath: string, text: string, filter: ScanFilter | undefined, editing: boolean): FileAnalysis {
+  private analyzeByKey(relPath: string, text: string, type: FileType, filter: ScanFilter | undefined, editing: boolean): FileAnalysis {
     const key = AnalysisCache.key(relPath, text);
     const held = this.hit(relPath, key) ?? this.ruledOutAnalysis(key, filter);
     if (held) return held;
-    const skipped = ruledOut({ path: relPath, text }, fileTypeOf(relPath), filter);
+    const skipped = ruledOut({ path: relPath, text }, type, filter);
     if (skipped) {
       this.keepRuledOut(key, skipped === ENV_ONLY ? 'env-only' : 'nothing', filter);
       return skipped;
     }
-    return this.store(relPath, key, detectorFor(fileTypeOf(relPath)!)({ path: relPath, text, editing }));
+    return this.store(relPath, key, detectorFor(type)({ path: relPath, text, editing }));
   }
 
   /** The analysis of a file of `key` the prefilter ruled out before, under the same filter (NOTHING, ENV_ONLY). */
