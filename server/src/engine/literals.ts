@@ -243,13 +243,19 @@ function findLibpq(text: string): LiteralMatch[] {
   return out;
 }
 
-/** ADO.NET / ODBC style: `Server=db;Database=app;User Id=sa;Password=secret;`. */
-const ADO_RE = /(?:(?:Server|Data Source|Database|Initial Catalog|User ID|User Id|Uid|Password|Pwd|Trusted_Connection|Encrypt|Port|Host|Driver)\s*=\s*[^;"']*;?\s*){2,}/gi;
+/**
+ * ADO.NET / ODBC style: `Server=db;Database=app;User Id=sa;Password=secret;`. A blank after `=` or a
+ * value is the value's (`[^;"']*` holds blanks), not a `\s*` of its own: three quantifiers that could
+ * each take a run of blanks made `host=` and 3,000 of them take 5 s to fail (cubic).
+ */
+const ADO_RE = /(?:(?:Server|Data Source|Database|Initial Catalog|User ID|User Id|Uid|Password|Pwd|Trusted_Connection|Encrypt|Port|Host|Driver)\s*=[^;"']*(?:;\s*)?){2,}/gi;
+/** A pair of an ADO match: a key (words with single spaces between, as `User Id`; not a run of blanks, read lazily from every start) and its value. */
+const ADO_PAIR = /([A-Za-z_]+(?: +[A-Za-z_]+)*)\s*=\s*([^;]*)/g;
 
 function findAdo(text: string): LiteralMatch[] {
   const out: LiteralMatch[] = [];
   for (const m of text.matchAll(ADO_RE)) {
-    const pairs = [...m[0].matchAll(/([A-Za-z_ ]+?)\s*=\s*([^;]*)/g)].map((p) => ({
+    const pairs = [...m[0].matchAll(ADO_PAIR)].map((p) => ({
       key: p[1].trim().toLowerCase(), value: p[2].trim(), index: p.index! + p[0].length - p[2].length,
     }));
     const keys = new Set(pairs.map((p) => p.key));
