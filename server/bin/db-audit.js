@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 'use strict';
-require('../out/engine/treeSitter').baselineWebAssemblyOnly();
-// The TypeScript compiler's compiled code, cached between runs (engine/codeCache.ts); the variant
-// names the flag just set, which V8's code cache depends on.
-require('../out/engine/codeCache').cacheCompiledCode([typescriptPath()].filter(Boolean), '--liftoff-only');
+const flags = require('../out/engine/treeSitter').baselineWebAssemblyOnly();
+// The TypeScript compiler's compiled code, cached between runs (engine/codeCache.ts), per the V8
+// flags just set: V8's code cache depends on them.
+require('../out/engine/codeCache').cacheCompiledCode([typescriptPath()].filter(Boolean), flags);
 require('../out/cli/main')
   .main(process.argv.slice(2))
   .then((code) => {

@@ -7,14 +7,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseRulesFile, type RulesConfig, type RulesProblem } from './config/rulesFile';
 import { DatabaseResolver, type DatabaseRole } from './databases';
-import { detectorFor, ENV_ONLY, fileTypeOf, lacksParse, NOTHING, ruledOut, type FileType } from './detectors';
+import { detectorFor, fileTypeOf, lacksParse, ruledOut, type FileType } from './detectors';
 import type { ScanFilter } from './prefilter';
 import { isDatabaseEnvVar } from './envVars';
 import { globMatcher, isLiteral } from './rules/context';
 import { runRules } from './rules';
 import { loadGrammars } from './treeSitter';
 import { analysisKey } from './analysisKey';
-import type { RuledOutKeys, RuledOutOutcome } from './ruledOutKeys';
+import { analysisOfOutcome, outcomeOf, type RuledOutKeys, type RuledOutOutcome } from './ruledOutKeys';
 import { timeSlicer } from './timeSlice';
 import type { DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
 import { readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
@@ -232,16 +232,16 @@ export class AnalysisCache {
     if (held) return held;
     const skipped = ruledOut({ path: relPath, text }, type, filter);
     if (skipped) {
-      this.keepRuledOut(key, skipped === ENV_ONLY ? 'env-only' : 'nothing', filter);
+      this.keepRuledOut(key, outcomeOf(skipped), filter);
       return skipped;
     }
     return this.store(relPath, key, detectorFor(type)({ path: relPath, text, editing }));
   }
 
   /** The analysis of a file of `key` the prefilter ruled out before, under the same filter (NOTHING, ENV_ONLY). */
-  ruledOutAnalysis(key: string, filter: ScanFilter | undefined): FileAnalysis | undefined {
+  private ruledOutAnalysis(key: string, filter: ScanFilter | undefined): FileAnalysis | undefined {
     const outcome = this.ruledOut?.outcome(key, filter);
-    return outcome === undefined ? undefined : outcome === 'env-only' ? ENV_ONLY : NOTHING;
+    return outcome === undefined ? undefined : analysisOfOutcome(outcome);
   }
 
   /** Keeps what the prefilter said of the file of `key`, when this cache keeps ruled-out keys. */

@@ -5,10 +5,22 @@
 // file declares), so the keys are kept with the filter they were made under, and dropped when
 // the filter changes.
 
+import { ENV_ONLY, NOTHING } from './detectors';
 import type { ScanFilter } from './prefilter';
+import type { FileAnalysis } from './types';
 
 /** What the prefilter said of a file it ruled out: nothing in it, or env reads only of variables that do not matter. */
 export type RuledOutOutcome = 'nothing' | 'env-only';
+
+/** The outcome a ruled-out file's analysis (`ruledOut()`: NOTHING or ENV_ONLY) stands for. */
+export function outcomeOf(ruledOut: FileAnalysis): RuledOutOutcome {
+  return ruledOut === ENV_ONLY ? 'env-only' : 'nothing';
+}
+
+/** The shared analysis of a ruled-out file with `outcome`. */
+export function analysisOfOutcome(outcome: RuledOutOutcome): FileAnalysis {
+  return outcome === 'env-only' ? ENV_ONLY : NOTHING;
+}
 
 /** The stored form (analysisStore.ts): the filter's declared names, and the keys of each outcome, sorted. */
 export interface StoredRuledOut {
@@ -17,13 +29,10 @@ export interface StoredRuledOut {
   envOnly: string[];
 }
 
-/** A filter as one comparable value; a scan without a filter (every env read counts) is `null`. */
-function filterNames(filter: ScanFilter | undefined): string[] | null {
-  return filter ? [...filter.declaredEnvNames] : null;
-}
-
-function sameFilter(a: string[] | null, b: string[] | null): boolean {
-  return a === null || b === null ? a === b : a.length === b.length && a.every((name, i) => name === b[i]);
+/** Whether `names` (null: a scan without a filter, where every env read counts) are what `filter` declares. */
+function isFilter(names: readonly string[] | null, filter: ScanFilter | undefined): boolean {
+  const other = filter?.declaredEnvNames;
+  return names === null || other === undefined ? names === null && other === undefined : names.length === other.length && names.every((name, i) => name === other[i]);
 }
 
 export class RuledOutKeys {
@@ -70,12 +79,11 @@ export class RuledOutKeys {
     };
   }
 
-  /** Drops every outcome made under another filter (the rules file declares other variables now). */
+  /** Drops every outcome made under another filter (the rules file declares other variables now). Called per file: copies nothing unless the filter changed. */
   private under(filter: ScanFilter | undefined): void {
-    const names = filterNames(filter);
-    if (sameFilter(this.filter, names)) return;
+    if (isFilter(this.filter, filter)) return;
     this.outcomes.clear();
     this.usedKeys.clear();
-    this.filter = names;
+    this.filter = filter ? [...filter.declaredEnvNames] : null;
   }
 }

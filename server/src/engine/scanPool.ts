@@ -7,10 +7,11 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { AnalysisCache } from './audit';
-import { ENV_ONLY, fileTypeOf, NOTHING, type FileType } from './detectors';
+import { fileTypeOf, type FileType } from './detectors';
 import type { ScanFilter } from './prefilter';
 import { PackedAnalysis } from './packedTables';
 import { StringPool } from './stringPool';
+import { analysisOfOutcome } from './ruledOutKeys';
 import type { PostedAnalysis, WorkerJob, WorkerMessage, WorkerResult, WorkerSetup } from './scanWorker';
 import type { FileAnalysis } from './types';
 import type { WalkedFile } from './workspace';
@@ -210,7 +211,7 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache, pool: StringPool, fil
     case 'nothing':
     case 'env-only':
       if (r.key !== undefined) cache.keepRuledOut(r.key, r.outcome, filter);
-      return r.outcome === 'env-only' ? ENV_ONLY : NOTHING;
+      return analysisOfOutcome(r.outcome);
     case 'known': {
       const held = cache.hit(r.path, r.key);
       if (!held) throw new Error(`scan worker: no analysis held for ${r.path}`);

@@ -4,9 +4,9 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { analysisKey } from './analysisKey';
-import { detectorFor, ENV_ONLY, fileTypeOf, ruledOut } from './detectors';
+import { detectorFor, fileTypeOf, ruledOut } from './detectors';
 import type { ScanFilter } from './prefilter';
-import type { RuledOutOutcome } from './ruledOutKeys';
+import { outcomeOf, type RuledOutOutcome } from './ruledOutKeys';
 import { loadGrammars } from './treeSitter';
 import { readSourceTextSync } from './workspace';
 import { packTables, type PackedTables } from './packedTables';
@@ -63,7 +63,7 @@ function analyzeOne(rel: string, abs: string, setup: WorkerSetup, held: Held): W
     if (outcome) return { path: rel, outcome, key };
   }
   const skipped = ruledOut({ path: rel, text }, type, setup.filter);
-  if (skipped) return { path: rel, outcome: skipped === ENV_ONLY ? 'env-only' : 'nothing', ...(key !== undefined ? { key } : {}) };
+  if (skipped) return { path: rel, outcome: outcomeOf(skipped), ...(key !== undefined ? { key } : {}) };
   key ??= analysisKey(rel, text);
   if (held.known.has(key)) return { path: rel, outcome: 'known', key };
   return { path: rel, outcome: 'analyzed', key, analysis: posted(detectorFor(type!)({ path: rel, text })) };

@@ -18,8 +18,10 @@ let loading: Promise<void> | undefined;
  * peak (10k files 175 → 145 MB, 100k files median 276 → 251 MB); edits and scans measured the same
  * within noise (README, Performance).
  */
-export function baselineWebAssemblyOnly(): void {
-  setFlagsFromString('--liftoff-only');
+export function baselineWebAssemblyOnly(): string {
+  const flags = '--liftoff-only';
+  setFlagsFromString(flags);
+  return flags; // what else depends on V8's flags (codeCache.ts) names them by this
 }
 
 /** Loads every grammar the detectors use; safe to call repeatedly. */
