@@ -44,3 +44,50 @@ test('inputs that once took exponential time are read at once, with the right ve
   assert.equal(urls, 1);
   assert.deepEqual(ado, [0, ['app']]);
 });
+
+// Quadratic ones: a regex that tried the rest of a long run from every character of it (`\s+$`
+// inside a line, a lazy value before `\s*$`, a word's tokens expanded one by one). 400,000
+// characters take each old module minutes, so the limit tells a regression from a slow machine.
+test('long runs of blanks, slashes and word tokens are read in linear time, with the same readings', () => {
+  const script = [
+    `const OUT = ${JSON.stringify(OUT)};`,
+    "const { detectorFor } = require(OUT + '/detectors/index.js');",
+    "const { findLiterals } = require(OUT + '/literals.js');",
+    "const { looksLikeSql } = require(OUT + '/sqlTables.js');",
+    "const { namesDatabaseVariable } = require(OUT + '/prefilter.js');",
+    "const { normalizeFolder } = require(OUT + '/config/rulesFile.js');",
+    "const { credentialsFixes } = require(OUT + '/fixes/credentials.js');",
+    "const { LineIndex } = require(OUT + '/lineIndex.js');",
+    "const B = ' '.repeat(400000);",
+    'const targets = (type, path, text) => detectorFor(type)({ path, text }).references.map((r) => r.target);',
+    // Two passwords of one engine: each fix names the variable its line defines; a line whose long word is no name gets none.
+    "const yaml = 'A_DATABASE_URL: postgresql://u:pw1@db/a\\n' + 'x'.repeat(400000) + '-: postgresql://u:pw2@db/b\\n';",
+    "const fixFor = (line) => { const index = new LineIndex(yaml); const start = yaml.split('\\n').slice(0, line).join('\\n').length + (line ? 1 : 0); const from = yaml.indexOf('postgresql', start);",
+    "  return credentialsFixes({ finding: { rule: 'credentials-in-connection-string', path: 'c.yml', range: index.range(from, yaml.indexOf('\\n', from)) }, text: yaml, config: undefined }, 'yaml', () => undefined).map((f) => f.title); };",
+    'console.log(JSON.stringify({',
+    "  dockerfile: targets('dockerfile', 'Dockerfile', 'FROM x\\nRUN a' + B + 'b\\nENV DATABASE_PATH=/data/zoe.db\\n'),",
+    "  dotenv: targets('dotenv', '.env', 'NOTE=x' + B + 'y\\nDATABASE_PATH=zoe.db\\n'),",
+    "  ini: targets('ini', 'a.ini', '[s]\\nnote' + B + 'x\\nurl = sqlite:///zoe.db\\n'),",
+    "  text: targets('text', 'a.txt', 'db=zoe.db' + B + 'x\\n'),",
+    "  ado: findLiterals('Server=a' + B + 'x;Database=app;').map((l) => l.target),",
+    "  grant: [looksLikeSql('GRANT' + B), looksLikeSql('GRANT SELECT ON users TO app')],",
+    "  word: [namesDatabaseVariable('pg_'.repeat(130000), []), namesDatabaseVariable('pg_'.repeat(130000) + ' pg_database_url', [])],",
+    "  folder: normalizeFolder('./a/b' + '/'.repeat(400000)),",
+    '  fixes: [fixFor(0), fixFor(1)],',
+    '}));',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 24 });
+  assert.equal(r.signal, null, 'the child was stopped at the time limit: a regex is quadratic again');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), {
+    dockerfile: ['DATABASE_PATH', 'zoe.db'],
+    dotenv: ['NOTE', 'DATABASE_PATH', 'zoe.db'],
+    ini: ['zoe.db'],
+    text: ['zoe.db'],
+    ado: ['app'],
+    grant: [false, true],
+    word: [false, true],
+    folder: 'a/b',
+    fixes: [['Take the password from A_DATABASE_PASSWORD'], []],
+  });
+});

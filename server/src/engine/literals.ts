@@ -263,7 +263,7 @@ function findAdo(text: string): LiteralMatch[] {
     const hasDb = keys.has('database') || keys.has('initial catalog');
     if (!(hasServer && hasDb)) continue;
     const mssql = keys.has('data source') || keys.has('initial catalog') || keys.has('trusted_connection') || keys.has('encrypt');
-    let value = m[0].replace(/\s+$/, '');
+    let value = m[0].trimEnd();
     let credentials = false;
     for (const p of [...pairs].reverse()) {
       if ((p.key === 'password' || p.key === 'pwd') && p.value !== '' && !isPlaceholder(p.value)) {
@@ -274,7 +274,7 @@ function findAdo(text: string): LiteralMatch[] {
     const db = pairs.find((p) => p.key === 'database' || p.key === 'initial catalog')!.value;
     out.push({
       kind: 'connection-url', engine: mssql ? 'mssql' : 'unknown', target: nameOrVar(db), value, credentials,
-      start: m.index!, end: m.index! + m[0].replace(/\s+$/, '').length,
+      start: m.index!, end: m.index! + m[0].trimEnd().length,
     });
   }
   return out;
@@ -309,7 +309,7 @@ function findSqlitePaths(text: string, taken: Array<[number, number]>): LiteralM
     // A glob (`*.db`) or a web URL's path is not a database file reference.
     if (text[end] === '*' || text[start - 1] === '*' || text[end] === '?') continue;
     if (m[0].startsWith('//') || text.slice(Math.max(0, start - 3), start) === '://') continue;
-    const token = m[0].replace(/[.]+$/, (t) => (SQLITE_FILE_RE.test(m[0]) ? '' : t));
+    const token = m[0].replace(/(?<!\.)\.+$/, (t) => (SQLITE_FILE_RE.test(m[0]) ? '' : t));
     if (!isSqliteFileName(token)) continue;
     out.push({ kind: 'sqlite-path', engine: 'sqlite', target: sqliteTarget(token), value: token, credentials: false, start, end: start + token.length });
   }

@@ -402,11 +402,16 @@ const QUOTES = new Set(["'", '"']);
  * (`process.env.X`, `const { X } = process.env`).
  */
 export function namesDatabaseVariable(lower: string, declared: readonly string[], quoted = false): boolean {
+  // The end of the last word expanded: its other tokens (`pg_pg_pg_…`) would expand to it again, a
+  // pass over the word each, quadratic in a long identifier (24k characters took 6 s).
+  let checkedTo = 0;
   for (const m of lower.matchAll(DATABASE_WORD)) {
+    if (m.index < checkedTo) continue;
     let start = m.index;
     let end = start + m[0].length;
     while (start > 0 && /\w/.test(lower[start - 1])) start--;
     while (end < lower.length && /\w/.test(lower[end])) end++;
+    checkedTo = end;
     if (quoted && !(QUOTES.has(lower[start - 1]) && lower[end] === lower[start - 1])) continue;
     if (isDatabaseEnvVar(lower.slice(start, end))) return true;
   }

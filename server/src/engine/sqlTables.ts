@@ -843,7 +843,7 @@ const SQL_STARTS: RegExp[] = [
   new RegExp(String.raw`^TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?${NAME}\s*(?:[,;]|$|CASCADE\b|RESTRICT\b|RESTART\b|CONTINUE\b)`, 'i'),
   /^SET\s+(?:LOCAL\s+|SESSION\s+)?search_path\b/i,
   new RegExp(String.raw`^COPY\s+(?:\(|${NAME}\s*(?:\([^)]*\)\s*)?(?:FROM|TO)\b)`, 'i'),
-  /^(?:GRANT|REVOKE)\s+[\w\s,()]+\sON\s/i,
+  /^(?:GRANT|REVOKE)\s[\w\s,()]+\sON\s/i,
   /^PRAGMA\s+[\w.]+\s*(?:=|\(|;|$)/i,
   /^ATTACH\s+(?:DATABASE\s+)?(?:'|\?|:|\$)/i,
   new RegExp(String.raw`^USE\s+${NAME}\s*;`, 'i'),

@@ -67,7 +67,7 @@ export function registerFixAllInWorkspace(connection: Connection, deps: FixAllWo
   connection.onRequest(FixAllInWorkspaceRequest, async (params: FixAllInWorkspaceParams | undefined): Promise<FixAllInWorkspaceResult> => {
     let states = deps.folders.filter((s) => s.settings.enable);
     if (params?.folder) {
-      const abs = params.folder.startsWith('file:') ? fileURLToPath(params.folder).replace(/[\\/]+$/, '') : undefined;
+      const abs = params.folder.startsWith('file:') ? fileURLToPath(params.folder).replace(/(?<![\\/])[\\/]+$/, '') : undefined;
       states = states.filter((s) => s.root === abs);
       if (states.length === 0) throw new ResponseError(ErrorCodes.InvalidParams, `Not an enabled workspace folder of this server: ${params.folder}`);
     }

@@ -48,7 +48,7 @@ export function registerInspectRequests(connection: Connection, deps: InspectDep
     if (folder === undefined) return enabled;
     let abs: string | undefined;
     try {
-      abs = fileURLToPath(folder).replace(/[\\/]+$/, '');
+      abs = fileURLToPath(folder).replace(/(?<![\\/])[\\/]+$/, '');
     } catch {
       abs = undefined;
     }

@@ -57,7 +57,7 @@ function folderState(deps: ReportDeps, folder: string): WorkspaceState {
   } catch {
     abs = undefined;
   }
-  const state = abs === undefined ? undefined : deps.folders.find((s) => s.root === abs || s.root === abs.replace(/[\\/]+$/, ''));
+  const state = abs === undefined ? undefined : deps.folders.find((s) => s.root === abs || s.root === abs.replace(/(?<![\\/])[\\/]+$/, ''));
   if (!state) throw new ResponseError(ErrorCodes.InvalidParams, `Not a workspace folder of this server: ${folder}`);
   if (!state.settings.enable) throw new ResponseError(ErrorCodes.InvalidRequest, 'DB Audit is disabled for this folder');
   return state;

@@ -209,7 +209,7 @@ function designatesItself(db: DatabaseSpec, name: string): boolean {
 
 /** A module folder as the inventory names folders: POSIX, no leading `./`, no trailing `/` (`.` for the root). */
 export function normalizeFolder(folder: string): string {
-  const f = folder.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const f = folder.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/(?<!\/)\/+$/, '');
   return f === '' ? '.' : f;
 }
 

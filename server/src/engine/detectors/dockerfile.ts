@@ -54,7 +54,7 @@ function escapeChar(text: string, lines: Line[]): string {
 
 /** Splits the file into instructions. */
 function instructions(text: string, lines: Line[], escape: string): Instruction[] {
-  const continues = (content: string) => content.replace(/\s+$/, '').endsWith(escape);
+  const continues = (content: string) => content.trimEnd().endsWith(escape);
   const out: Instruction[] = [];
   for (let i = 0; i < lines.length; i++) {
     const first = text.slice(lines[i].start, lines[i].end);

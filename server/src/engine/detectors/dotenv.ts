@@ -83,7 +83,7 @@ function unquotedValue(text: string, from: number, to: number): MappedText {
       break;
     }
   }
-  const raw = text.slice(from, end).replace(/\s+$/, '');
+  const raw = text.slice(from, end).trimEnd();
   return mappedAt(raw, from);
 }
 

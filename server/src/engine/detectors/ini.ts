@@ -53,7 +53,7 @@ export function analyzeIniLines(c: ReferenceCollector, text: string, from: numbe
     const first = line[indent];
     if (first !== undefined && first !== '#' && first !== ';' && !(indent === 0 && first === '[')) {
       const segmentStart = Math.max(pos, lineStart);
-      const delimiter = indent === 0 ? /^[^=:]*?[ \t]*[=:]/.exec(line) : null;
+      const delimiter = indent === 0 ? /^[^=:]*[=:]/.exec(line) : null;
       analyzeValue(c, text, delimiter ? Math.max(segmentStart, lineStart + delimiter[0].length) : segmentStart, lineEnd);
     }
     pos = lineEnd + 1;

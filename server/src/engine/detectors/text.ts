@@ -15,7 +15,7 @@ const COMMENT_LINE = /^\s*(?:#|\/\/|--|;|<!--|\/\*|\*(?:\s|\/|$))/;
 /** Block comments a comment line may open, with their closers. */
 const BLOCK_COMMENTS: Array<[string, string]> = [['<!--', '-->'], ['/*', '*/']];
 /** `key=value` (any value) or `key: value` (a single token, so `Note: see zoe.db` stays prose). */
-const KEY_VALUE = /^\s*[A-Za-z_][\w.-]*\s*(?:=\s*(.*?)|:[ \t]*(\S+))\s*$/;
+const KEY_VALUE = /^\s*[A-Za-z_][\w.-]*\s*(?:=\s*(.*\S)?|:[ \t]*(\S+))\s*$/;
 
 /** [start, end) of each quoted string's content on a line. An apostrophe inside a word (don't) opens none. */
 export function quotedSpans(line: string): Array<[number, number]> {

@@ -40,7 +40,9 @@ export function passwordSpan(literal: string): { start: number; end: number } | 
 /** The var defined with this literal as its value on its line (`KEY: url`, `- KEY=url`, `export KEY=url`). */
 function definingVar(text: string, start: number): string | undefined {
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  return /([A-Za-z_][A-Za-z0-9_]*)\s*[:=]\s*["']?$/.exec(text.slice(lineStart, start))?.[1];
+  // The name is tried only where a word starts (its leading digits passed over, as a match from inside
+  // the word would): tried from every character, a long word took a pass each.
+  return /(?<![A-Za-z0-9_])[0-9]*([A-Za-z_][A-Za-z0-9_]*)\s*[:=]\s*["']?$/.exec(text.slice(lineStart, start))?.[1];
 }
 
 /**

@@ -29,7 +29,7 @@ export function inventoryMarkdown(modules: readonly ModuleInventory[]): string {
     const shares = m.sharesWith.map((s) => `${code(s.module)} (${[...s.databases, ...s.envVars].join(', ')})`);
     lines.push(`- Shares with: ${shares.length ? shares.join(', ') : '—'}`, '');
   }
-  return lines.join('\n').replace(/\n+$/, '') + '\n';
+  return lines.join('\n').replace(/(?<!\n)\n+$/, '') + '\n';
 }
 
 /** The Markdown workspace report: consolidation table, changes, inventory, every finding. */
@@ -40,7 +40,7 @@ export function workspaceMarkdownReport(input: WorkspaceReportInput): string {
   parts.push(inventoryMarkdown(input.inventory).replace(/\n## /g, '\n### ').replace(/^# /, '## '));
   if (input.inspection && input.inspection.databases.length > 0) {
     const inspection = markdownInspectReport({ sqlite: input.inspection, postgres: [], findings: input.inspection.findings });
-    parts.push(inspection.replace(/\n## /g, '\n### ').replace(/^# Database inspection/, '## Inspection').replace(/\n+$/, '') + '\n');
+    parts.push(inspection.replace(/\n## /g, '\n### ').replace(/^# Database inspection/, '## Inspection').replace(/(?<!\n)\n+$/, '') + '\n');
   }
   const findings = ['## Findings', ''];
   if (input.findings.length === 0) findings.push('None.');
