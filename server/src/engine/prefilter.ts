@@ -36,6 +36,7 @@
 // a database variable's name. SQL, Prisma and Markdown are always analyzed.
 
 import type { FileType } from './detectors';
+import { hasHostDsnRun } from './dsnRuns';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { javaScriptStrings } from './javascriptStrings';
 import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
@@ -110,7 +111,7 @@ interface Triggers {
    * they can start with, where seven regexes run one after another took twice as long.
    */
   words: RegExp;
-  /** A libpq DSN without `dbname`: a run of pairs with `host=` and `user=` or `port=` (hasHostDsn). */
+  /** A libpq DSN without `dbname`: a run of pairs with `host=` and `user=` or `port=` (dsnRuns.ts). */
   dsn?: boolean;
   /** Strings that look like SQL, read as Python's or JS's strings, on the text as written. */
   sql?: 'python' | 'javascript';
@@ -136,24 +137,6 @@ function alternation(literals: readonly string[], patterns: readonly string[] = 
  * is tried at every character, one that starts with a literal skips to it.
  */
 const startsWord = (word: string, wordChar: string) => String.raw`(?<=(?:^|[^${wordChar}]|\\[a-z])${word})`;
-/**
- * A libpq DSN that names no `dbname` (literals.ts findLibpq) is a run of `key=value` pairs with
- * blanks between, among them `host` and `user` or `port`: `"host=db port=5432"`. Keys start
- * where LIBPQ_RE's do (not after a word character or `-`). Blanks may be escapes (`\n`), values
- * may be quoted or hold placeholders (`{cfg['host']}`, `${h}`). Keyword arguments look the same
- * (`host=None, port=0`): in JS they stay candidates; in Python only in a string's value
- * (hasPythonDsnString), where `"Pool(host=%r, port=%r)"` is a DSN to findLibpq.
- */
-const DSN_BLANK = String.raw`(?:\s|\\[ntrfv])+`;
-// A `$` is a character of the value unless it starts a closed `${…}`, which is then read whole: read
-// either way, `host=${a}${b}…` took 2^n tries to fail.
-const DSN_VALUE = String.raw`(?:'(?:[^'\\\n]|\\.)*'|(?:\{[^{}\n]*\}|\$\{[^}\n]*\}|\$(?!\{[^}\n]*\})|\\[^ntrfv\s]|[^\s'"\\{$])+)`;
-const dsnPair = (key: string) => key + startsWord(key, 'a-z0-9_-') + String.raw`\s*=\s*` + DSN_VALUE;
-const DSN_RUN = (first: string, then: string) => `${dsnPair(first)}(?:${DSN_BLANK}${dsnPair('[a-z_]+')})*?${DSN_BLANK}${then}${startsWord(then, 'a-z0-9_-')}\\s*=`;
-const HOST_DSN = new RegExp([DSN_RUN('host', '(?:user|port)'), DSN_RUN('(?:user|port)', 'host')].join('|'));
-// Every such run spells `host`; `port` alone is in every `import`/`export`, where the regex stops:
-// the npm tree's JS 77 -> 48 ms, CPython's 33 -> 11 ms with this test first.
-const hasHostDsn = (lower: string) => lower.includes('host') && HOST_DSN.test(lower);
 
 /**
  * Python: whether a string's value holds a DSN run (or the strings could not be read in step with
@@ -161,7 +144,7 @@ const hasHostDsn = (lower: string) => lower.includes('host') && HOST_DSN.test(lo
  * none: `create_connection(self, host=None, port=None)`, `host = unquote(host)` over `user = …`.
  */
 function hasPythonDsnString(reading: PythonReading | undefined): boolean {
-  return reading === undefined || reading.values.some((v) => hasHostDsn(v.toLowerCase()));
+  return reading === undefined || reading.values.some((v) => hasHostDsnRun(v.toLowerCase()));
 }
 /**
  * In code, the literal words as a literal needs them (literals.ts): `host` only in a DSN (`dsn`
@@ -290,7 +273,7 @@ function inCode(s: Sample, t: Triggers): boolean {
 
 /** The tests for what only a string holds: URLs, DSNs, SQL (and, in JS/TS, paths and `Initial Catalog`). */
 function inStrings(s: Sample, t: Triggers): boolean {
-  return hasDatabaseUrl(s.lower) || t.stringWords?.test(s.lower) === true || (t.dsn === true && hasHostDsn(s.lower))
+  return hasDatabaseUrl(s.lower) || t.stringWords?.test(s.lower) === true || (t.dsn === true && hasHostDsnRun(s.lower))
     || (t.sql !== undefined && hasSqlString(s.text, t.sql === 'python'));
 }
 
@@ -448,7 +431,7 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
     }
     if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   }
-  if (type === 'python' && texts().some((t) => hasHostDsn(t.lower)) && hasPythonDsnString(python())) return 'analyze';
+  if (type === 'python' && texts().some((t) => hasHostDsnRun(t.lower)) && hasPythonDsnString(python())) return 'analyze';
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
   if (code && !texts().some((t) => spellsEnv(type, t.lower))) return 'skip';
   if (!filter) return 'analyze';
