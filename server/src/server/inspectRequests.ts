@@ -11,7 +11,7 @@ import { InspectRequest, PlanRequest, type InspectParams, type InspectResult, ty
 import { inspectSqlite, type SqliteInspection } from '../engine/inspect';
 import { comparePostgres, prefixedTablesOf } from '../engine/inspect/pgCompare';
 import { buildPostgresPlan } from '../engine/inspect/pgPlan';
-import { buildSqlitePlans, readCreateStatements, renderSqlitePlan } from '../engine/inspect/plan';
+import { readSqlitePlans, renderSqlitePlan } from '../engine/inspect/plan';
 import { inspectPostgres, maskConnection, type PostgresInspection } from '../engine/inspect/postgres';
 import { renderInspectReport } from '../engine/inspect/report';
 import { SqliteUnavailableError } from '../engine/inspect/sqliteDriver';
@@ -127,7 +127,7 @@ export function registerInspectRequests(connection: Connection, deps: InspectDep
       try {
         // Every conflicting key up to this many, as `db-audit plan` lists them.
         const sqlite = sqliteOf(state, 1000);
-        const plans = buildSqlitePlans(sqlite, readCreateStatements(sqlite));
+        const plans = readSqlitePlans(sqlite, { examples: 1000 });
         if (plans.length > 0) result.sqlite = plans.map(renderSqlitePlan).join('\n');
         const named = (await postgresOf(state)).filter((p) => p.inspection && p.url).map((p) => ({ url: p.url!, inspection: p.inspection! }));
         if (named.length > 0) result.postgres = buildPostgresPlan(state.rulesFile?.config, named, params?.option);

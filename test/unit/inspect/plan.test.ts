@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import * as path from 'node:path';
 import { parseRulesFile } from '../../../server/src/engine/config/rulesFile';
 import { inspectSqlite } from '../../../server/src/engine/inspect';
-import { buildSqlitePlans, createIfNotExists, readCreateStatements, renderSqlitePlan } from '../../../server/src/engine/inspect/plan';
+import { buildSqlitePlans, createIfNotExists, readCreateStatements, readSqlitePlans, renderSqlitePlan } from '../../../server/src/engine/inspect/plan';
 import { applySqlitePlan } from '../../../server/src/engine/inspect/applyPlan';
 import { fingerprint, splitUsers, sqliteFile, tempDir } from '../../helpers/sqliteFixtures';
 
@@ -19,7 +19,7 @@ function planFor(dir: string) {
   const { config } = parseRulesFile(RULES, 'dbaudit.json');
   const databaseFiles = ['auth.db', 'developer_tasks.db', 'zoe.db'].map((f) => ({ path: `data/${f}`, absPath: path.join(dir, f) }));
   const inspection = inspectSqlite({ config, databaseFiles, examples: 1000 });
-  return buildSqlitePlans(inspection, readCreateStatements(inspection));
+  return readSqlitePlans(inspection, { examples: 1000 });
 }
 
 const usernames = (file: string) => {
@@ -40,7 +40,7 @@ test('the plan attaches each absorbed file, creates the tables the target lacks,
   assert.equal(plans.length, 1);
   const [plan] = plans;
   assert.deepEqual(plan.sources.map((s) => [s.alias, s.path]), [['src_auth', 'data/auth.db'], ['src_developer_tasks', 'data/developer_tasks.db']]);
-  assert.deepEqual(plan.conflicts, [{ source: 'data/auth.db', table: 'users', count: 1, keys: ["username='jason'"] }]);
+  assert.deepEqual(plan.conflicts, [{ source: 'data/auth.db', table: 'users', count: 1, keys: ["username='jason'"], keptFrom: 'data/zoe.db' }]);
   const sql = renderSqlitePlan(plan);
   const lines = sql.split('\n');
   assert.ok(lines.includes(`ATTACH DATABASE '${path.join(dir, 'auth.db')}' AS "src_auth";`));
@@ -83,7 +83,7 @@ test('identifiers and paths are quoted: odd table names and a quote in the file 
     CREATE TABLE [select] ("from" TEXT UNIQUE); INSERT INTO [select] VALUES ('x');`);
   const { config } = parseRulesFile(`{ "databases": { "zoe": { "engine": "sqlite", "file": "zoe.db", "absorbs": ["auth.db"] } } }`, 'dbaudit.json');
   const inspection = inspectSqlite({ config, databaseFiles: ['auth.db', 'zoe.db'].map((f) => ({ path: f, absPath: path.join(dir, f) })) });
-  const [plan] = buildSqlitePlans(inspection, readCreateStatements(inspection));
+  const [plan] = readSqlitePlans(inspection);
   const sql = renderSqlitePlan(plan);
   assert.ok(sql.includes(`ATTACH DATABASE '${path.join(dir, 'auth.db').replace(/'/g, "''")}' AS "src_auth";`));
   assert.ok(sql.includes('CREATE TABLE IF NOT EXISTS main."select" ("from" TEXT UNIQUE);'));
@@ -128,4 +128,63 @@ test('apply: backups that open, the union committed, absorbed files unchanged; a
   assert.equal(r2.committed, false);
   assert.match(r2.failure ?? '', /users: 5 rows .*: expected 5, got 4/);
   assert.deepEqual(fingerprint(dir2), before2);
+});
+
+/** zoe.db absorbs auth.db, sessions.db and tasks.db; kim and lee are in two or three absorbed files but not in zoe.db. */
+function usersInSeveralFiles(dir: string) {
+  const users = (rows: string) => `CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, email TEXT); INSERT INTO users (username, email) VALUES ${rows};`;
+  const zoe = sqliteFile(path.join(dir, 'zoe.db'), users("('admin', 'admin@zoe')"));
+  sqliteFile(path.join(dir, 'auth.db'), `${users("('kim', 'kim@auth')")}
+    CREATE TABLE sessions (token TEXT PRIMARY KEY, user_id INTEGER); INSERT INTO sessions VALUES ('t1', 1), ('t2', 2);`);
+  sqliteFile(path.join(dir, 'sessions.db'), `${users("('kim', 'kim@sessions'), ('lee', 'lee@sessions')")}
+    CREATE TABLE sessions (token TEXT PRIMARY KEY, user_id INTEGER); INSERT INTO sessions VALUES ('t1', 1), ('t3', 3);`);
+  sqliteFile(path.join(dir, 'tasks.db'), users("('kim', 'kim@auth'), ('lee', 'lee@tasks'), ('max', NULL)"));
+  const { config } = parseRulesFile(`{ "databases": { "zoe": { "engine": "sqlite", "file": "zoe.db", "absorbs": ["auth.db", "sessions.db", "tasks.db"] } } }`, 'dbaudit.json');
+  const inspection = inspectSqlite({ config, databaseFiles: ['auth.db', 'sessions.db', 'tasks.db', 'zoe.db'].map((f) => ({ path: f, absPath: path.join(dir, f) })) });
+  return { zoe, inspection };
+}
+
+test('a key in two absorbed files and not in the target is merged once: the first file\'s row is kept, the counts hold, a differing row is a conflict with that file', async () => {
+  const dir = tempDir();
+  const { zoe, inspection } = usersInSeveralFiles(dir);
+  const before = fingerprint(dir);
+  const [plan] = readSqlitePlans(inspection);
+  assert.deepEqual(fingerprint(dir), before, 'planning reads only');
+  assert.deepEqual(plan.conflicts, [
+    { source: 'sessions.db', table: 'users', count: 1, keys: ["username='kim'"], keptFrom: 'auth.db' },
+    { source: 'tasks.db', table: 'users', count: 1, keys: ["username='lee'"], keptFrom: 'sessions.db' },
+  ]);
+  const sql = renderSqlitePlan(plan);
+  const lines = sql.split('\n');
+  assert.ok(lines.includes("-- users: 1 row(s) of sessions.db share a key with auth.db but differ; auth.db's row is kept. Decide each:"));
+  assert.ok(lines.includes("--   conflict: username='kim' (differs in email)"));
+  assert.doesNotMatch(sql, /kim@|lee@/, 'keys only, never values');
+  assert.ok(lines.includes('-- users: 4 rows (1 in zoe.db + 1 from auth.db + 1 from sessions.db + 1 from tasks.db)'));
+  assert.ok(lines.includes('-- sessions: 3 rows (2 from auth.db + 1 from sessions.db)'));
+  const r = await applySqlitePlan(plan, tempDir('dbaudit-plan-backup-'));
+  assert.equal(r.failure, undefined);
+  assert.equal(r.committed, true);
+  assert.equal(r.checks.length, 7);
+  for (const c of r.checks) assert.equal(c.actual, c.expected, c.description);
+  const db = new Database(zoe, { readonly: true });
+  try {
+    assert.deepEqual(db.prepare('SELECT username, email FROM users ORDER BY username').raw().all(), [
+      ['admin', 'admin@zoe'], ['kim', 'kim@auth'], ['lee', 'lee@sessions'], ['max', null],
+    ]);
+    assert.deepEqual(db.prepare('SELECT token FROM sessions ORDER BY token').pluck().all(), ['t1', 't2', 't3']);
+  } finally {
+    db.close();
+  }
+  const after = fingerprint(dir);
+  for (const f of ['auth.db', 'sessions.db', 'tasks.db']) assert.equal(after[f], before[f], `${f} unchanged`);
+});
+
+test('when the rows absorbed files share cannot be read, the plan says so and drops that table\'s row-count check', () => {
+  const dir = tempDir();
+  const { inspection } = usersInSeveralFiles(dir);
+  const [plan] = buildSqlitePlans(inspection, readCreateStatements(inspection), () => ({ shared: [], error: 'cannot be read: ENOENT' }));
+  const sql = renderSqlitePlan(plan);
+  assert.ok(sql.includes('-- users: rows sessions.db shares with auth.db not counted (cannot be read: ENOENT): no row-count check'));
+  assert.equal(plan.checks.some((c) => c.description.startsWith('users: ') && c.description.includes(' rows (')), false);
+  assert.ok(plan.checks.some((c) => c.description === 'users: every row of tasks.db has its username in the target'), 'the key checks stay');
 });

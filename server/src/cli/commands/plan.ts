@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadRulesFile } from '../../engine/audit';
 import { inspectSqlite } from '../../engine/inspect';
 import { applySqlitePlan } from '../../engine/inspect/applyPlan';
-import { buildSqlitePlans, readCreateStatements, renderSqlitePlan } from '../../engine/inspect/plan';
+import { readSqlitePlans, renderSqlitePlan } from '../../engine/inspect/plan';
 import { buildPostgresPlan, type PgLayout } from '../../engine/inspect/pgPlan';
 import { inspectPostgres, maskConnection } from '../../engine/inspect/postgres';
 import { walkWorkspace } from '../../engine/workspace';
@@ -88,7 +88,7 @@ export const planCommand: Command = {
     }
     const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore });
     const inspection = inspectSqlite({ config, databaseFiles: walked.filter((f) => f.kind === 'database'), examples: CONFLICT_KEYS });
-    const plans = buildSqlitePlans(inspection, readCreateStatements(inspection));
+    const plans = readSqlitePlans(inspection, { examples: CONFLICT_KEYS });
     if (plans.length === 0) {
       io.stderr.write('db-audit: nothing to merge: no SQLite file absorbed by a database of the rules file was found next to its target\n');
       return EXIT_OK;
@@ -105,7 +105,7 @@ export const planCommand: Command = {
       const r = await applySqlitePlan(plan, path.resolve(values.backup!));
       io.stdout.write(`${plan.target.path}: backed up ${r.backups.length} file(s) to ${path.resolve(values.backup!)}: ${r.backups.map((b) => path.basename(b)).join(', ')}\n`);
       for (const c of r.checks) io.stdout.write(`  ${c.expected === c.actual ? 'ok  ' : 'FAIL'} ${c.description}: expected ${c.expected}, actual ${c.actual}\n`);
-      for (const c of plan.conflicts) io.stdout.write(`  conflict: ${c.source} ${c.table}: ${c.count} row(s) kept as in ${plan.target.path}, decide: ${c.keys.join('; ')}${c.count > c.keys.length ? '; …' : ''}\n`);
+      for (const c of plan.conflicts) io.stdout.write(`  conflict: ${c.source} ${c.table}: ${c.count} row(s) kept as in ${c.keptFrom}, decide: ${c.keys.join('; ')}${c.count > c.keys.length ? '; …' : ''}\n`);
       if (r.committed) io.stdout.write(`  committed: merged ${plan.sources.map((s) => s.path).join(', ')} into ${plan.target.path}\n`);
       else {
         io.stdout.write(`  rolled back: ${plan.target.path} unchanged: ${r.failure}\n`);

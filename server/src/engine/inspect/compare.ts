@@ -113,7 +113,7 @@ export function showKey(key: readonly string[], values: readonly unknown[]): str
   return key.map((k, i) => `${k}=${showValue(values[i])}`).join(', ');
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+export function sameValue(a: unknown, b: unknown): boolean {
   if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
   return a === b || (typeof a === 'bigint' || typeof b === 'bigint' ? String(a) === String(b) : false);
 }
@@ -122,7 +122,7 @@ function sameValue(a: unknown, b: unknown): boolean {
  * Pages through `from`'s rows in key order (rows with a NULL key part are skipped: NULLs are
  * never equal), handing each batch to `visit`.
  */
-function* keyedBatches(db: Database.Database, table: string, key: readonly string[], columns: readonly string[], batchSize: number): Generator<unknown[][]> {
+export function* keyedBatches(db: Database.Database, table: string, key: readonly string[], columns: readonly string[], batchSize: number): Generator<unknown[][]> {
   const keyList = key.map(quoteIdent).join(', ');
   const cols = [...key, ...columns].map(quoteIdent).join(', ');
   const notNull = key.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ');
@@ -137,6 +137,12 @@ function* keyedBatches(db: Database.Database, table: string, key: readonly strin
   }
 }
 
+/** A statement that finds the row of `table` with a key (its values as parameters), as key and `columns` values. */
+export function keyLookup(db: Database.Database, table: string, key: readonly string[], columns: readonly string[]): Database.Statement {
+  const where = key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ');
+  return db.prepare(`SELECT ${[...key, ...columns].map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE ${where}`).raw();
+}
+
 /** Rows of `table` compared between two open databases on `key`, over the `columns` both have. */
 export function compareRows(
   source: Database.Database,
@@ -148,10 +154,8 @@ export function compareRows(
 ): RowDivergence {
   const batchSize = options.batchSize ?? 500;
   const keep = options.examples ?? 5;
-  const where = key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ');
-  const lookup = (db: Database.Database) => db.prepare(`SELECT ${[...key, ...columns].map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE ${where}`).raw();
-  const inTarget = lookup(target);
-  const inSource = lookup(source);
+  const inTarget = keyLookup(target, table, key, columns);
+  const inSource = keyLookup(source, table, key, columns);
   const out: RowDivergence = { onlyInSource: 0, onlyInTarget: 0, differing: 0, examples: { onlyInSource: [], onlyInTarget: [], differing: [] } };
   for (const batch of keyedBatches(source, table, key, columns, batchSize)) {
     for (const row of batch) {

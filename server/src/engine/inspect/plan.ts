@@ -1,14 +1,16 @@
 // The consolidation plan for SQLite: a SQL script, for a person to review, that merges each
 // absorbed database into its target. Built from the inspection's facts and comparisons (pure:
 // `buildSqlitePlans`); the only file access here is reading each absorbed table's own CREATE
-// statement (`readCreateStatements`, read-only). Rows are matched on the key the comparison
-// used; a row whose key the target already holds is never overwritten: if its values differ,
-// it is listed by key (never by value: values may be secrets) for a person to decide.
+// statement (`readCreateStatements`) and the rows two absorbed files share (`readSourceOverlap`),
+// read-only. Rows are matched on the key the comparison used; a row whose key the target, or a file
+// merged before, already holds is never overwritten: if its values differ, it is listed by key
+// (never by value: values may be secrets) for a person to decide.
 
 import type { SqliteInspection } from './index';
 import { openSqliteReadOnly, quoteIdent } from './sqlite';
-import type { TableComparison } from './compare';
+import type { CompareOptions, RowExample, TableComparison } from './compare';
 import type { TableFacts } from './sqlite';
+import { readSourceOverlap, type OverlapReader } from './sourceOverlap';
 
 /** A check run after the merge: the SELECT returns one row with `expected` and `actual`. */
 export interface PlanCheck {
@@ -29,8 +31,11 @@ export interface SqlitePlan {
   sources: PlanSource[];
   /** The merge, in order: each item is SQL, or a comment (lines starting `--`). */
   steps: string[];
-  /** Keys of rows present on both sides with different values, per table: the target's row is kept. */
-  conflicts: Array<{ source: string; table: string; count: number; keys: string[] }>;
+  /**
+   * Keys of rows of an absorbed file (`source`) whose key the target or a file merged before it
+   * holds with other values, per table: that one's row (`keptFrom`) is kept.
+   */
+  conflicts: Array<{ source: string; table: string; count: number; keys: string[]; keptFrom: string }>;
   checks: PlanCheck[];
 }
 
@@ -114,8 +119,15 @@ function ownKey(t: TableFacts): string[] | undefined {
   return t.uniqueKeys[0];
 }
 
-/** One plan per target database that absorbs inspected files (pure, given the facts). */
-export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateStatements): SqlitePlan[] {
+/** The plans, with what they read of the files (CREATE statements, rows absorbed files share), read-only. */
+export function readSqlitePlans(inspection: SqliteInspection, options: CompareOptions = {}): SqlitePlan[] {
+  return buildSqlitePlans(inspection, readCreateStatements(inspection), (query) => readSourceOverlap(query, options));
+}
+
+const hasColumn = (t: TableFacts, name: string) => t.columns.some((c) => lower(c.name) === lower(name));
+
+/** One plan per target database that absorbs inspected files (pure, given the facts and what `overlapOf` reads). */
+export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateStatements, overlapOf: OverlapReader): SqlitePlan[] {
   const plans: SqlitePlan[] = [];
   for (const target of inspection.databases.filter((d) => d.role === 'target')) {
     const pairs = inspection.comparisons.filter((p) => p.target.absPath === target.absPath);
@@ -126,6 +138,8 @@ export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateSt
     const expected = new Map<string, { table: string; count: number; parts: string[]; exact: boolean; touched?: boolean }>();
     for (const t of target.facts.tables) expected.set(lower(t.name), { table: t.name, count: t.rowCount ?? 0, parts: [`${t.rowCount ?? 0} in ${target.path}`], exact: t.rowCount !== undefined });
     const created = new Set<string>();
+    // Per table, the files merged into it so far, in order: a key one of them holds is not added again.
+    const mergedFrom = new Map<string, Array<{ path: string; absPath: string; table: TableFacts }>>();
     for (const { source, comparison } of pairs) {
       const facts = inspection.databases.find((d) => d.absPath === source.absPath)!.facts;
       if (comparison.error || facts.error || target.facts.error) {
@@ -166,20 +180,40 @@ export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateSt
         const where = key && t ? key.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ') : 'true';
         plan.steps.push(`INSERT INTO main.${quoteIdent(s.name)} (${cols}) SELECT ${cols} FROM ${from} WHERE ${where} ON CONFLICT DO NOTHING;`);
         const entry = expected.get(lower(s.name))!;
-        const added = t ? comparison_!.rows!.onlyInSource : (s.rowCount ?? 0);
         if (!t && s.rowCount === undefined) entry.exact = false;
+        const conflict = (keptFrom: string, count: number, examples: readonly RowExample[]) => {
+          plan.conflicts.push({ source: source.path, table: s.name, count, keys: examples.map((e) => e.key), keptFrom });
+          plan.steps.push(`-- ${s.name}: ${count} row(s) of ${source.path} share a key with ${keptFrom} but differ; ${keptFrom}'s row is kept. Decide each:`);
+          for (const e of examples) plan.steps.push(`--   conflict: ${e.key} (differs in ${(e.columns ?? []).join(', ')})`);
+          if (count > examples.length) plan.steps.push(`--   … and ${count - examples.length} more`);
+        };
+        const rows = comparison_?.rows;
+        if (rows && rows.differing > 0) conflict(target.path, rows.differing, rows.examples.differing);
+        // Rows whose key a file merged before holds (not the target): that file's row stays.
+        let alreadyMerged = 0;
+        const earlier = key ? (mergedFrom.get(lower(s.name)) ?? []).filter((e) => key!.every((k) => hasColumn(e.table, k))) : [];
+        if (key && earlier.length > 0) {
+          const compared = copy.filter((c) => !key!.some((k) => lower(k) === lower(c)));
+          const overlap = overlapOf({
+            table: s.name, key, columns: compared, source: { path: source.path, absPath: source.absPath },
+            earlier: earlier.map((e) => ({ path: e.path, absPath: e.absPath, columns: compared.filter((c) => hasColumn(e.table, c)) })),
+            ...(t ? { target: { absPath: target.absPath } } : {}),
+          });
+          if (overlap.error) {
+            entry.exact = false;
+            plan.steps.push(`-- ${s.name}: rows ${source.path} shares with ${earlier.map((e) => e.path).join(', ')} not counted (${overlap.error}): no row-count check`);
+          }
+          for (const shared of overlap.shared) {
+            alreadyMerged += shared.rows;
+            if (shared.differing > 0) conflict(shared.path, shared.differing, shared.examples);
+          }
+        }
+        const added = (t ? comparison_!.rows!.onlyInSource : (s.rowCount ?? 0)) - alreadyMerged;
         entry.count += added;
         entry.touched = true;
         entry.parts.push(`${added} from ${source.path}`);
         if (key && (t || created.has(lower(s.name)))) plan.checks.push(keyCoverageCheck(alias, source.path, s.name, key));
-        const rows = comparison_?.rows;
-        if (rows && rows.differing > 0) {
-          const keys = rows.examples.differing.map((e) => e.key);
-          plan.conflicts.push({ source: source.path, table: s.name, count: rows.differing, keys });
-          plan.steps.push(`-- ${s.name}: ${rows.differing} row(s) of ${source.path} share a key with ${target.path} but differ; ${target.path}'s row is kept. Decide each:`);
-          for (const e of rows.examples.differing) plan.steps.push(`--   conflict: ${e.key} (differs in ${(e.columns ?? []).join(', ')})`);
-          if (rows.differing > keys.length) plan.steps.push(`--   … and ${rows.differing - keys.length} more`);
-        }
+        mergedFrom.set(lower(s.name), [...(mergedFrom.get(lower(s.name)) ?? []), { path: source.path, absPath: source.absPath, table: s }]);
       }
     }
     for (const e of expected.values()) {
