@@ -1,7 +1,7 @@
 // engine/codeCache.ts in child processes (it hooks the CommonJS loader of the process it runs
 // in): a hooked file's compiled code is written at exit, used by the next run, written again
 // when V8 rejects it; the module behaves as if required plainly; a folder others can write is not
-// trusted; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+// trusted; only the newest variants of a file are kept; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +52,19 @@ test('compiled and written at exit, then used; the module behaves as if required
   assert.deepEqual(run(cacheDir), { ...first, outcome: 'used' });
   assert.equal(run(cacheDir, 'other flags').outcome, 'compiled', 'another variant has its own file');
   assert.equal(cacheFiles(cacheDir).length, 2);
+});
+
+test('only the newest variants of a file are kept; other files in the folder stay', () => {
+  const cacheDir = path.join(dir, 'cache-prune');
+  run(cacheDir);
+  writeFileSync(path.join(cacheDir, 'other.js-0123456789abcdef.v8'), 'not ours to prune');
+  for (let i = 0; i < 6; i++) assert.equal(run(cacheDir, `flags ${i}`).outcome, 'compiled');
+  const kept = cacheFiles(cacheDir);
+  assert.equal(kept.filter((f) => f.startsWith('big.js-')).length, 4);
+  assert.ok(kept.includes('other.js-0123456789abcdef.v8'));
+  // The newest variant was kept, the first one (the oldest) was not.
+  assert.equal(run(cacheDir, 'flags 5').outcome, 'used');
+  assert.equal(run(cacheDir).outcome, 'compiled');
 });
 
 test('code V8 rejects is written again at exit', () => {

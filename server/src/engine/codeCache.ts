@@ -6,7 +6,7 @@
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's own.
 
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import Module = require('node:module');
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -97,7 +97,24 @@ function save(script: Script, file: string, dir: string): void {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     renameSync(tmp, file);
+    pruneVariants(dir, file);
   } catch {
     // A cache that cannot be written costs the next run its compile time, nothing else.
   }
+}
+
+/** How many cache files of one source file are kept (other Node versions, flags, or the file's earlier versions). */
+export const KEPT_VARIANTS = 4;
+
+/**
+ * Removes all but the newest KEPT_VARIANTS cache files of the same source file as `written`:
+ * each is a few MB, and an upgraded compiler or another Node version leaves its files behind.
+ */
+function pruneVariants(dir: string, written: string): void {
+  const prefix = path.basename(written).replace(/-[0-9a-f]{16}\.v8$/, '-');
+  const variants = readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && /^[0-9a-f]{16}\.v8$/.test(name.slice(prefix.length)))
+    .map((name) => ({ file: path.join(dir, name), mtime: lstatSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of variants.slice(KEPT_VARIANTS)) if (file !== written) rmSync(file, { force: true });
 }
