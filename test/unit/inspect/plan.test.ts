@@ -188,3 +188,29 @@ test('when the rows absorbed files share cannot be read, the plan says so and dr
   assert.equal(plan.checks.some((c) => c.description.startsWith('users: ') && c.description.includes(' rows (')), false);
   assert.ok(plan.checks.some((c) => c.description === 'users: every row of tasks.db has its username in the target'), 'the key checks stay');
 });
+
+test('a table only absorbed files have is created from the first one\'s schema; later files are matched on a natural key, not on row ids each file hands out', async () => {
+  const dir = tempDir();
+  const contacts = (rows: string) => `CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT); INSERT INTO contacts (email, name) VALUES ${rows};`;
+  const zoe = sqliteFile(path.join(dir, 'zoe.db'), 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);');
+  sqliteFile(path.join(dir, 'auth.db'), contacts("('alice@x', 'Alice'), ('bob@x', 'Bob')"));
+  sqliteFile(path.join(dir, 'crm.db'), `${contacts("('carol@x', 'Carol'), ('alice@x', 'Alice B.')")} ALTER TABLE contacts ADD COLUMN phone TEXT;`);
+  const { config } = parseRulesFile(`{ "databases": { "zoe": { "engine": "sqlite", "file": "zoe.db", "absorbs": ["auth.db", "crm.db"] } } }`, 'dbaudit.json');
+  const inspection = inspectSqlite({ config, databaseFiles: ['auth.db', 'crm.db', 'zoe.db'].map((f) => ({ path: f, absPath: path.join(dir, f) })) });
+  const [plan] = readSqlitePlans(inspection);
+  const lines = renderSqlitePlan(plan).split('\n');
+  assert.ok(lines.includes('INSERT INTO main."contacts" ("id", "email", "name") SELECT "id", "email", "name" FROM "src_auth"."contacts" WHERE true ON CONFLICT DO NOTHING;'));
+  assert.ok(lines.includes('-- contacts: columns of crm.db that zoe.db lacks, left out: phone'));
+  assert.ok(lines.includes('INSERT INTO main."contacts" ("email", "name") SELECT "email", "name" FROM "src_crm"."contacts" WHERE true ON CONFLICT DO NOTHING;'));
+  assert.deepEqual(plan.conflicts, [{ source: 'crm.db', table: 'contacts', count: 1, keys: ["email='alice@x'"], keptFrom: 'auth.db' }]);
+  assert.ok(lines.includes('-- contacts: 3 rows (2 from auth.db + 1 from crm.db)'));
+  const r = await applySqlitePlan(plan, tempDir('dbaudit-plan-backup-'));
+  assert.equal(r.failure, undefined);
+  assert.equal(r.committed, true);
+  const db = new Database(zoe, { readonly: true });
+  try {
+    assert.deepEqual(db.prepare('SELECT id, email, name FROM contacts ORDER BY id').raw().all(), [[1, 'alice@x', 'Alice'], [2, 'bob@x', 'Bob'], [3, 'carol@x', 'Carol']]);
+  } finally {
+    db.close();
+  }
+});

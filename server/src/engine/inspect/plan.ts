@@ -8,7 +8,7 @@
 
 import type { SqliteInspection } from './index';
 import { openSqliteReadOnly, quoteIdent } from './sqlite';
-import type { CompareOptions, RowExample, TableComparison } from './compare';
+import { chooseKey, type CompareOptions, type RowExample, type TableComparison } from './compare';
 import type { TableFacts } from './sqlite';
 import { readSourceOverlap, type OverlapReader } from './sourceOverlap';
 
@@ -103,7 +103,7 @@ function keyCoverageCheck(alias: string, sourcePath: string, table: string, key:
 }
 
 /** The columns to copy: the source's, minus those the target lacks and the row ids it assigns itself. */
-function copiedColumns(source: TableFacts, target: TableFacts | undefined, comparison: TableComparison | undefined): { copy: string[]; leftOut: string[] } {
+function copiedColumns(source: TableFacts, target: TableFacts | undefined, comparison: Pick<TableComparison, 'ignoredColumns'> | undefined): { copy: string[]; leftOut: string[] } {
   if (!target) return { copy: source.columns.map((c) => c.name), leftOut: [] };
   const has = (n: string) => target.columns.some((c) => lower(c.name) === lower(n));
   const ignored = new Set((comparison?.ignoredColumns ?? []).map(lower));
@@ -137,7 +137,8 @@ export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateSt
     // Rows each table will hold after the merge, and where they come from.
     const expected = new Map<string, { table: string; count: number; parts: string[]; exact: boolean; touched?: boolean }>();
     for (const t of target.facts.tables) expected.set(lower(t.name), { table: t.name, count: t.rowCount ?? 0, parts: [`${t.rowCount ?? 0} in ${target.path}`], exact: t.rowCount !== undefined });
-    const created = new Set<string>();
+    // Tables the target lacks, created from the schema of the first file that has them.
+    const createdFrom = new Map<string, TableFacts>();
     // Per table, the files merged into it so far, in order: a key one of them holds is not added again.
     const mergedFrom = new Map<string, Array<{ path: string; absPath: string; table: TableFacts }>>();
     for (const { source, comparison } of pairs) {
@@ -154,18 +155,25 @@ export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateSt
         const comparison_ = comparison.tables.find((c) => lower(c.table) === lower(s.name));
         const from = `${quoteIdent(alias)}.${quoteIdent(s.name)}`;
         let key: string[] | undefined;
-        if (!t && !created.has(lower(s.name))) {
+        let ignoredColumns: string[] = [];
+        const createdAs = createdFrom.get(lower(s.name));
+        if (!t && !createdAs) {
           const sql = creates.get(source.absPath)?.get(lower(s.name));
           if (!sql) {
             plan.steps.push(`-- ${s.name}: not merged: no CREATE TABLE statement in ${source.path} (a virtual or internal table)`);
             continue;
           }
           plan.steps.push(`-- ${s.name}: only in ${source.path}: created from its schema`, createIfNotExists(sql, s.name) + ';');
-          created.add(lower(s.name));
+          createdFrom.set(lower(s.name), s);
           key = ownKey(s);
           expected.set(lower(s.name), { table: s.name, count: 0, parts: [], exact: true });
         } else if (!t) {
-          key = ownKey(s);
+          // Into the table made from an earlier file's schema: matched as on a table the target has, on
+          // a natural key both hold before a row id (each file hands out its own ids, so those are left
+          // for the table to assign); with no key both hold, rows are appended.
+          const chosen = chooseKey(s, createdAs!);
+          key = chosen?.key;
+          ignoredColumns = chosen?.ignored ?? [];
         } else {
           if (!comparison_?.key || !comparison_.rows) {
             plan.steps.push(`-- ${s.name}: not merged: ${comparison_?.note ?? 'rows not compared'}`);
@@ -173,7 +181,7 @@ export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateSt
           }
           key = comparison_.key;
         }
-        const { copy, leftOut } = copiedColumns(s, t, comparison_);
+        const { copy, leftOut } = t ? copiedColumns(s, t, comparison_) : copiedColumns(s, createdAs, { ignoredColumns });
         if (leftOut.length > 0) plan.steps.push(`-- ${s.name}: columns of ${source.path} that ${target.path} lacks, left out: ${leftOut.join(', ')}`);
         const cols = copy.map(quoteIdent).join(', ');
         // Rows whose key is NULL are never equal to another: the comparison skips them, and so does the merge.
@@ -212,7 +220,7 @@ export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateSt
         entry.count += added;
         entry.touched = true;
         entry.parts.push(`${added} from ${source.path}`);
-        if (key && (t || created.has(lower(s.name)))) plan.checks.push(keyCoverageCheck(alias, source.path, s.name, key));
+        if (key && (t || createdFrom.has(lower(s.name)))) plan.checks.push(keyCoverageCheck(alias, source.path, s.name, key));
         mergedFrom.set(lower(s.name), [...(mergedFrom.get(lower(s.name)) ?? []), { path: source.path, absPath: source.absPath, table: s }]);
       }
     }
