@@ -104,7 +104,7 @@ function save(script: Script, file: string, dir: string): void {
 }
 
 /** How many cache files of one source file are kept (other Node versions, flags, or the file's earlier versions). */
-export const KEPT_VARIANTS = 4;
+const KEPT_VARIANTS = 4;
 
 /**
  * Removes all but the newest KEPT_VARIANTS cache files of the same source file as `written`:

@@ -102,14 +102,15 @@ function keyCoverageCheck(alias: string, sourcePath: string, table: string, key:
   };
 }
 
+const hasColumn = (t: TableFacts, name: string) => t.columns.some((c) => lower(c.name) === lower(name));
+
 /** The columns to copy: the source's, minus those the target lacks and the row ids it assigns itself. */
 function copiedColumns(source: TableFacts, target: TableFacts | undefined, comparison: Pick<TableComparison, 'ignoredColumns'> | undefined): { copy: string[]; leftOut: string[] } {
   if (!target) return { copy: source.columns.map((c) => c.name), leftOut: [] };
-  const has = (n: string) => target.columns.some((c) => lower(c.name) === lower(n));
   const ignored = new Set((comparison?.ignoredColumns ?? []).map(lower));
   return {
-    copy: source.columns.filter((c) => has(c.name) && !ignored.has(lower(c.name))).map((c) => c.name),
-    leftOut: source.columns.filter((c) => !has(c.name)).map((c) => c.name),
+    copy: source.columns.filter((c) => hasColumn(target, c.name) && !ignored.has(lower(c.name))).map((c) => c.name),
+    leftOut: source.columns.filter((c) => !hasColumn(target, c.name)).map((c) => c.name),
   };
 }
 
@@ -123,8 +124,6 @@ function ownKey(t: TableFacts): string[] | undefined {
 export function readSqlitePlans(inspection: SqliteInspection, options: CompareOptions = {}): SqlitePlan[] {
   return buildSqlitePlans(inspection, readCreateStatements(inspection), (query) => readSourceOverlap(query, options));
 }
-
-const hasColumn = (t: TableFacts, name: string) => t.columns.some((c) => lower(c.name) === lower(name));
 
 /** One plan per target database that absorbs inspected files (pure, given the facts and what `overlapOf` reads). */
 export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateStatements, overlapOf: OverlapReader): SqlitePlan[] {
@@ -220,7 +219,7 @@ export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateSt
         entry.count += added;
         entry.touched = true;
         entry.parts.push(`${added} from ${source.path}`);
-        if (key && (t || createdFrom.has(lower(s.name)))) plan.checks.push(keyCoverageCheck(alias, source.path, s.name, key));
+        if (key) plan.checks.push(keyCoverageCheck(alias, source.path, s.name, key));
         mergedFrom.set(lower(s.name), [...(mergedFrom.get(lower(s.name)) ?? []), { path: source.path, absPath: source.absPath, table: s }]);
       }
     }
