@@ -74,6 +74,10 @@ test('long runs of blanks, slashes and word tokens are read in linear time, with
     "  word: [namesDatabaseVariable('pg_'.repeat(130000), []), namesDatabaseVariable('pg_'.repeat(130000) + ' pg_database_url', [])],",
     "  folder: normalizeFolder('./a/b' + '/'.repeat(400000)),",
     '  fixes: [fixFor(0), fixFor(1)],',
+    // A YAML file that is one long run of `}`: an error each, which the yaml library prettified with a regex over the rest of the text.
+    "  yaml: targets('yaml', 'a.yml', 'url: postgres://h/app\\n' + '}'.repeat(200000)),",
+    // A query string run together: the libpq search tried each of its keys, each reading the rest as a value.
+    "  libpq: findLiterals('\\'' + 'a=1&'.repeat(100000) + '\\' host=db dbname=app').map((l) => l.target),",
     // DSN pairs with no `user`/`port` after them, then one elsewhere: each `host` walked the rest of the run.
     "  dsn: [prefilter('javascript', 's = \"' + 'host=a '.repeat(57000) + '\";\\nport'), prefilter('javascript', 's = \"' + 'host='.repeat(80000) + '\";\\nport'), prefilter('javascript', 's = \"' + 'host=a '.repeat(57000) + 'port=5\";')],",
     '}));',
@@ -91,6 +95,8 @@ test('long runs of blanks, slashes and word tokens are read in linear time, with
     word: [false, true],
     folder: 'a/b',
     fixes: [['Take the password from A_DATABASE_PASSWORD'], []],
+    yaml: [],
+    libpq: ['app'],
     dsn: ['skip', 'skip', 'analyze'],
   });
 });

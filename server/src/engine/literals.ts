@@ -213,17 +213,51 @@ const LIBPQ_KEYS = new Set([
   'application_name', 'options', 'service', 'target_session_attrs', 'sslrootcert', 'sslcert', 'sslkey',
 ]);
 
-/** libpq keyword/value DSN: `host=db port=5432 dbname=mobius user=app password=secret`. */
-const LIBPQ_RE = /(?<![\w-])([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s'"]+)(?:\s+([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s'"]+))+/g;
+/** A libpq `key=value` pair; a value is single-quoted (escapes allowed) or runs to a blank or quote. */
+const LIBPQ_PAIR = String.raw`([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s'"]+)`;
+const LIBPQ_FIRST = new RegExp(String.raw`(?<![\w-])${LIBPQ_PAIR}`, 'g');
+const LIBPQ_MORE = new RegExp(String.raw`(?:\s+${LIBPQ_PAIR})+`, 'y');
+const LIBPQ_PAIRS = new RegExp(LIBPQ_PAIR, 'g');
+
+/**
+ * libpq keyword/value DSNs: `host=db port=5432 dbname=mobius user=app password=secret`, a pair and
+ * at least one more after blanks, as `[index, text]`. As one regex this tried a run like
+ * `a=1&b=2&…` from each of its keys, each reading the rest of the run as a value (quadratic: a 20 KB
+ * query string took 0.3 s). A pair that starts inside a failed pair's unquoted value, and whose
+ * `=` comes before the value's last character, has a value that ends where that one ended, where
+ * no pair followed: it fails too, so the search goes on from the value's last key.
+ */
+export function libpqRuns(text: string): Array<[number, string]> {
+  const out: Array<[number, string]> = [];
+  LIBPQ_FIRST.lastIndex = 0;
+  for (let m = LIBPQ_FIRST.exec(text); m; m = LIBPQ_FIRST.exec(text)) {
+    const end = m.index + m[0].length;
+    LIBPQ_MORE.lastIndex = end;
+    if (LIBPQ_MORE.test(text)) {
+      out.push([m.index, text.slice(m.index, LIBPQ_MORE.lastIndex)]);
+      LIBPQ_FIRST.lastIndex = LIBPQ_MORE.lastIndex;
+      continue;
+    }
+    let next = end;
+    if (m[2].startsWith("'")) next = m.index + 1; // a run may start inside the quotes
+    else {
+      // A key ending the value, or one before a final `=`, may read on past it.
+      if (text[next - 1] === '=') next--;
+      while (next > m.index + 1 && /[a-z_]/.test(text[next - 1])) next--;
+    }
+    LIBPQ_FIRST.lastIndex = next;
+  }
+  return out;
+}
 
 function findLibpq(text: string): LiteralMatch[] {
   const out: LiteralMatch[] = [];
-  for (const m of text.matchAll(LIBPQ_RE)) {
-    const pairs = [...m[0].matchAll(/([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s'"]+)/g)];
+  for (const [index, run] of libpqRuns(text)) {
+    const pairs = [...run.matchAll(LIBPQ_PAIRS)];
     if (!pairs.every((p) => LIBPQ_KEYS.has(p[1]))) continue;
     const keys = new Set(pairs.map((p) => p[1]));
     if (!keys.has('dbname') && !(keys.has('host') && (keys.has('user') || keys.has('port')))) continue;
-    let value = m[0];
+    let value = run;
     let credentials = false;
     for (const p of pairs.reverse()) {
       if (p[1] !== 'password') continue;
@@ -237,7 +271,7 @@ function findLibpq(text: string): LiteralMatch[] {
     const host = pairs.find((p) => p[1] === 'host')?.[2];
     out.push({
       kind: 'connection-url', engine: 'postgres', target: dbname ? nameOrVar(dbname) : host ? nameOrVar(host) : '<dynamic>',
-      value, credentials, start: m.index!, end: m.index! + m[0].length,
+      value, credentials, start: index, end: index + run.length,
     });
   }
   return out;

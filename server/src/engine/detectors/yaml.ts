@@ -24,7 +24,9 @@ const GITLAB_CI = /(^|\/|\.)gitlab-ci\.ya?ml$/i;
 export const detectYaml: Detector = (file) => {
   const c = new ReferenceCollector(file);
   try {
-    const docs = parseAllDocuments(file.text, { keepSourceTokens: true });
+    // Errors only say the file is not read (their messages are unused): not prettified, which took a regex
+    // over the rest of the text per error (a long run of `}` made thousands: quadratic).
+    const docs = parseAllDocuments(file.text, { keepSourceTokens: true, prettyErrors: false });
     if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return { references: [], tables: [] };
     for (const doc of docs) analyzeDocument({ c, text: file.text, path: file.path, handled: new Set() }, doc);
   } catch {

@@ -45,7 +45,7 @@ function dotenvSlots(text: string, index: LineIndex): Slot[] {
 
 /** True when `yamlText` parses to `expected` at `pick` (so a value written this way reads back the same). */
 function readsBack(yamlText: string, pick: (doc: ReturnType<typeof parseDocument>) => unknown, expected: string): boolean {
-  const doc = parseDocument(yamlText);
+  const doc = parseDocument(yamlText, { prettyErrors: false });
   return doc.errors.length === 0 && pick(doc) === expected;
 }
 
@@ -61,7 +61,7 @@ function yamlScalar(value: string, type: Scalar['type'], plainReadsBack: (text: 
 
 function composeSlots(text: string, index: LineIndex, service: string): Slot[] {
   const slots: Slot[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of parseAllDocuments(text, { prettyErrors: false })) {
     if (!('contents' in doc) || !isMap(doc.contents)) continue;
     const services = doc.contents.get('services', true);
     const svc = isMap(services) ? services.get(service, true) : undefined;

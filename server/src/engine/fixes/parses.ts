@@ -40,7 +40,7 @@ export function syntaxErrors(path: string, text: string): number {
       return errors.length;
     }
     case 'yaml':
-      return parseAllDocuments(text).reduce((n, d) => n + d.errors.length, 0);
+      return parseAllDocuments(text, { prettyErrors: false }).reduce((n, d) => n + d.errors.length, 0);
     default:
       return 0;
   }
