@@ -7,7 +7,7 @@
 import type { Node as SyntaxNode, Parser } from '@vscode/tree-sitter-wasm';
 import { ReferenceCollector } from '../collector';
 import { analyzeValueText, mappedAt } from '../mappedText';
-import { parserFor } from '../treeSitter';
+import { parserFor, parseWithinBudget } from '../treeSitter';
 import type { Detector } from '../types';
 
 /** pytest-env's sections: `env =` lists `KEY=value` lines, each an env definition. */
@@ -131,7 +131,9 @@ function iniParser(): Parser | undefined {
 export const detectIni: Detector = (file) => {
   const c = new ReferenceCollector(file);
   try {
-    const tree = iniParser()?.parse(file.text);
+    const parser = iniParser();
+    // Without a grammar, or past the parse's budget, the lines are read one by one.
+    const tree = parser ? parseWithinBudget(parser, file.text) : null;
     if (!tree) {
       analyzeIniLines(c, file.text, 0, file.text.length);
       return c.result();

@@ -19,7 +19,7 @@ import { fileSpan, joinMapped, MappedBuilder, mappedAt, recordLiterals, type Map
 import { PARSE_CACHE_CHARS, PARSE_CACHE_ENTRIES, ParseCache, pointAt, textChange } from '../parseCache';
 import { NAMED_ESCAPE_VALUE } from '../quotedValue';
 import { findSqlNames, findSqlTables, looksLikeSql } from '../sqlTables';
-import { parserFor } from '../treeSitter';
+import { parserFor, parseWithinBudget } from '../treeSitter';
 import type { Detector, Engine, TableForm } from '../types';
 import { holdsMark, marksOf } from '../textMarks';
 import { UnitRecorder, type UnitMark, type UnitRecord } from '../unitMemo';
@@ -38,7 +38,9 @@ export const detectPython: Detector = (file) => {
   let cached = false;
   try {
     tree = reparse(parser, file.text, previous);
-    if (tree) {
+    // The parse ran past its budget (treeSitter.ts): read the file as without a grammar.
+    if (!tree) analyzePythonWithoutGrammar(c, file.text);
+    else {
       const memo = new PyAnalysis(c, file.text, tree.rootNode, again ? (previous?.memo ?? null) : undefined).run();
       if (again) {
         parses.put(file.path, { text: file.text, tree, memo });
@@ -98,7 +100,7 @@ const parses = new ParseCache<PyParse>({
  * parser reuses every subtree outside it), or a fresh parse.
  */
 function reparse(parser: Parser, text: string, previous: PyParse | undefined): Tree | null {
-  if (!previous) return parser.parse(text);
+  if (!previous) return parseWithinBudget(parser, text);
   const change = textChange(previous.text, text);
   if (!change) return previous.tree;
   previous.tree.edit({
@@ -109,7 +111,7 @@ function reparse(parser: Parser, text: string, previous: PyParse | undefined): T
     oldEndPosition: pointAt(previous.text, change.oldEnd),
     newEndPosition: pointAt(text, change.newEnd),
   });
-  return parser.parse(text, previous.tree);
+  return parseWithinBudget(parser, text, previous.tree);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import type { Node as SyntaxNode, Parser } from '@vscode/tree-sitter-wasm';
 import { ReferenceCollector } from '../collector';
 import { analyzeValueText, joinMapped, mappedAt, recordLiterals, type MappedText } from '../mappedText';
 import { mayHoldLiteral } from '../literals';
-import { parserFor } from '../treeSitter';
+import { parserFor, parseWithinBudget } from '../treeSitter';
 import type { Detector } from '../types';
 
 // ---------------------------------------------------------------------------------------------
@@ -150,9 +150,10 @@ class ShellAnalysis {
  */
 export function analyzeShellText(c: ReferenceCollector, text: string, offset: number, environment: string): void {
   if (!mayHoldShellReference(text)) return;
-  const tree = bashParser()?.parse(blankTemplateExpressions(text));
+  const parser = bashParser();
+  const tree = parser ? parseWithinBudget(parser, blankTemplateExpressions(text)) : null;
   if (!tree) {
-    // No grammar (not loaded): still report what the text shows, comments aside.
+    // No grammar (not loaded), or the parse ran past its budget: still report what the text shows, comments aside.
     analyzeValueText(c, mappedAt(text.replace(/(^|\s)#.*/g, (m) => ' '.repeat(m.length)), offset));
     return;
   }

@@ -1,0 +1,35 @@
+// tree-sitter's error recovery takes quadratic time (or worse) on a long run of what a grammar
+// cannot read; parseWithinBudget (treeSitter.ts) stops such a parse, and the detectors read the
+// file as they do without a grammar. Each file is read in a child process with a time limit: the
+// shell one took minutes before the budget.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const OUT = path.resolve(__dirname, '../../server/out/engine');
+
+test('a long unreadable run stops the parse within its budget; the file is still read, as without a grammar', () => {
+  const script = [
+    `const OUT = ${JSON.stringify(OUT)};`,
+    "require(OUT + '/treeSitter').baselineWebAssemblyOnly();",
+    "const { detectorFor } = require(OUT + '/detectors/index.js');",
+    "const { loadGrammars, parserFor, parseWithinBudget } = require(OUT + '/treeSitter.js');",
+    'loadGrammars().then(() => {',
+    '  const targets = (type, path, text) => detectorFor(type)({ path, text }).references.map((r) => r.target);',
+    '  console.log(JSON.stringify({',
+    // 20,000 `)` took 12 s to parse, 40,000 45 s.
+    "    shell: targets('shell', 'run.sh', 'psql postgres://db/app\\nX=' + ')'.repeat(40000)),",
+    // 5,000 `${a}` took 0.8 s, 12,500 about 5 s.
+    "    python: targets('python', 'app.py', 'DB = \"sqlite:///zoe.db\"\\n' + '${a}'.repeat(12500)),",
+    // An ordinary file parses whole, with its tree.
+    "    ordinary: parseWithinBudget(parserFor('python'), 'import sqlite3\\nsqlite3.connect(\"zoe.db\")\\n').rootNode.type,",
+    '  }));',
+    '});',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.signal, null, 'the child was stopped at the time limit: a parse ran on past its budget');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { shell: ['app'], python: ['zoe.db'], ordinary: 'module' });
+});
