@@ -160,7 +160,6 @@ function classifyUrl(text: string, start: number): LiteralMatch | undefined {
   return { kind: 'connection-url', engine, target: urlTarget(engine, parts), value, credentials, start, end: start + trimmed.length };
 }
 
-/** Keeps closing braces that close a placeholder opened inside the URL. */
 const TRAILING_PUNCTUATION = new Set('.,;:!)]}');
 
 /**
@@ -175,6 +174,7 @@ function withoutTrailingPunctuation(text: string): string {
   return tail === '' ? text : text.slice(0, start) + (tail.includes('}') && text.includes('{') ? keepBalanced(text, tail) : '');
 }
 
+/** Keeps closing braces that close a placeholder opened inside the URL. */
 function keepBalanced(text: string, tail: string): string {
   const body = text.slice(0, text.length - tail.length);
   let open = 0;
@@ -297,7 +297,8 @@ function findAdo(text: string): LiteralMatch[] {
     const hasDb = keys.has('database') || keys.has('initial catalog');
     if (!(hasServer && hasDb)) continue;
     const mssql = keys.has('data source') || keys.has('initial catalog') || keys.has('trusted_connection') || keys.has('encrypt');
-    let value = m[0].trimEnd();
+    const written = m[0].trimEnd();
+    let value = written;
     let credentials = false;
     for (const p of [...pairs].reverse()) {
       if ((p.key === 'password' || p.key === 'pwd') && p.value !== '' && !isPlaceholder(p.value)) {
@@ -308,7 +309,7 @@ function findAdo(text: string): LiteralMatch[] {
     const db = pairs.find((p) => p.key === 'database' || p.key === 'initial catalog')!.value;
     out.push({
       kind: 'connection-url', engine: mssql ? 'mssql' : 'unknown', target: nameOrVar(db), value, credentials,
-      start: m.index!, end: m.index! + m[0].trimEnd().length,
+      start: m.index!, end: m.index! + written.length,
     });
   }
   return out;

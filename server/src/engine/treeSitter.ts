@@ -44,7 +44,8 @@ const PARSE_BUDGET_MS_PER_CHAR = 0.02;
  * `parser.parse` within a time budget. tree-sitter's error recovery takes quadratic time on a long
  * run of what a grammar cannot read (a shell line `X=` and 8,000 `)` took 1.9 s, 100,000 five
  * minutes; Python `${a}` 4,000 times 0.8 s), and a scan or an editor must not stall on one file.
- * Null when the budget runs out: the detectors then read the file as they do without a grammar.
+ * Null when the budget runs out: the detectors then read the file as they do without a grammar, and
+ * the fixes offer nothing. Every tree-sitter parse goes through here.
  */
 export function parseWithinBudget(parser: Parser, text: string, oldTree?: Tree): Tree | null {
   const deadline = performance.now() + PARSE_BUDGET_MS + text.length * PARSE_BUDGET_MS_PER_CHAR;

@@ -7,7 +7,7 @@ import type { Node as SyntaxNode } from '@vscode/tree-sitter-wasm';
 import { dotenvDefinitions } from '../detectors/dotenv';
 import { LineIndex } from '../lineIndex';
 import { findLiterals } from '../literals';
-import { parserFor } from '../treeSitter';
+import { parserFor, parseWithinBudget } from '../treeSitter';
 import type { Engine } from '../types';
 import { eolOf, type OffsetEdit } from './edits';
 import type { Fix, FixEdit, FixInput } from './types';
@@ -66,7 +66,7 @@ function passwordVar(text: string, start: number, literal: string, engine: Engin
 
 /** In a shell script: the edit, kept in quotes so the expansion is one word. */
 function shellEdit(text: string, start: number, end: number, pw: { start: number; end: number }, expansion: string): OffsetEdit | undefined {
-  const tree = parserFor('bash').parse(text);
+  const tree = parseWithinBudget(parserFor('bash'), text);
   if (!tree) return undefined;
   try {
     let node: SyntaxNode | null = tree.rootNode.descendantForIndex(start, end);

@@ -5,10 +5,10 @@ import * as jsonc from 'jsonc-parser';
 import { fileTypeOf } from '../detectors';
 import { javascriptSyntaxErrors } from './lazyJavaScript';
 import { parseAllDocuments } from 'yaml';
-import { parserFor, type GrammarName } from '../treeSitter';
+import { parserFor, parseWithinBudget, type GrammarName } from '../treeSitter';
 
 function treeSitterErrors(grammar: GrammarName, text: string): number {
-  const tree = parserFor(grammar).parse(text);
+  const tree = parseWithinBudget(parserFor(grammar), text);
   if (!tree) return Number.MAX_SAFE_INTEGER;
   try {
     let n = 0;
@@ -46,7 +46,8 @@ export function syntaxErrors(path: string, text: string): number {
   }
 }
 
-/** True when the edit left the file parsing at least as well as before. */
+/** True when the edit left the file parsing at least as well as before (not when its parse ran past the budget: unknown). */
 export function stillParses(path: string, before: string, after: string): boolean {
-  return syntaxErrors(path, after) <= syntaxErrors(path, before);
+  const errors = syntaxErrors(path, after);
+  return errors !== Number.MAX_SAFE_INTEGER && errors <= syntaxErrors(path, before);
 }

@@ -4,7 +4,7 @@
 
 import type { Node as SyntaxNode } from '@vscode/tree-sitter-wasm';
 import { LineIndex } from '../lineIndex';
-import { parserFor } from '../treeSitter';
+import { parserFor, parseWithinBudget } from '../treeSitter';
 import { eolOf } from './edits';
 import { envHoldsUrl, retargetedUrl, splitSqliteUrl } from './sqliteUrl';
 import { codeRewrite, retargetPath, type CodeRewrite } from './target';
@@ -305,7 +305,7 @@ function tableFix(input: FixInput, root: SyntaxNode, index: LineIndex): Fix | un
 }
 
 export function pythonFixes(input: FixInput): Fix[] {
-  const tree = parserFor('python').parse(input.text);
+  const tree = parseWithinBudget(parserFor('python'), input.text);
   if (!tree) return [];
   try {
     const index = new LineIndex(input.text);

@@ -3,7 +3,7 @@
 
 import type { Node as SyntaxNode } from '@vscode/tree-sitter-wasm';
 import { LineIndex } from '../lineIndex';
-import { parserFor } from '../treeSitter';
+import { parserFor, parseWithinBudget } from '../treeSitter';
 import { codeRewrite, retargetPath } from './target';
 import type { Fix, FixInput } from './types';
 
@@ -11,7 +11,7 @@ export function shellFixes(input: FixInput): Fix[] {
   const { finding, text } = input;
   const rewrite = codeRewrite(finding, input.config);
   if (rewrite?.kind !== 'path') return []; // URLs in scripts: left for a person (which var holds the password?)
-  const tree = parserFor('bash').parse(text);
+  const tree = parseWithinBudget(parserFor('bash'), text);
   if (!tree) return [];
   try {
     const index = new LineIndex(text);
