@@ -32,6 +32,8 @@ before(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'dbaudit-report-'));
   root = path.join(tmp, 'zoe');
   cpSync(FIXTURE, root, { recursive: true });
+  // Over the default 2 MB limit on a file: both reports say it was not audited.
+  writeFileSync(path.join(root, 'dump.sql'), 'CREATE TABLE legacy_users (id int);\n' + '-- padding\n'.repeat(200_000));
   client = new TestClient();
   await client.initialize(root);
   await client.waitFor('the startup scan', () => idle() > 0);
@@ -49,6 +51,7 @@ test('the markdown and JSON reports are the CLI\'s for the same folder', async (
     const result = (await client.connection.sendRequest('dbAudit/report', { folder: folder(), format })) as ReportResult;
     assert.equal(result.format, format);
     assert.equal(result.content, cli('report', root, '--format', format), format);
+    if (format === 'json') assert.deepEqual(JSON.parse(result.content).notices.map((n: { path: string; reason: string }) => [n.path, n.reason]), [['dump.sql', 'too-large']]);
   }
 });
 

@@ -25,6 +25,7 @@ const input: WorkspaceReportInput = {
     tables: [{ name: '<t>', path: 'a<b>.py', line: 3, form: 'sql' }],
   }],
   previous: [{ name: `${evil}.db`, engine: 'sqlite', references: 4, files: 2, role: 'unknown' }],
+  notices: [{ path: `${evil}.sql`, reason: 'too-large', message: 'not audited: <b>big</b>' }],
 };
 
 test('esc escapes markup and quotes, and masks passwords', () => {
@@ -45,6 +46,8 @@ test('every value in the page is escaped; no password, no raw markup from the wo
   assert.ok(page.includes('<code>&lt;t&gt;</code>'));
   // The comparison with the previous audit.
   assert.ok(page.includes('<li>&lt;img onerror=&quot;x&quot;&gt;&amp;&#39;.db: 4 → 1 references</li>'));
+  // A file not audited in full.
+  assert.ok(page.includes('<h2>Not audited in full (1)</h2><ul><li><code>&lt;img onerror=&quot;x&quot;&gt;&amp;&#39;.sql</code>: not audited: &lt;b&gt;big&lt;/b&gt;</li></ul>'));
 });
 
 test('a custom link (the webview\'s command URI) is escaped too', () => {

@@ -18,7 +18,8 @@ test('a long unreadable run stops the parse within its budget; the file is still
     "const { loadGrammars, parserFor, parseWithinBudget } = require(OUT + '/treeSitter.js');",
     "const shell = 'psql postgres://db/app\\nX=' + ')'.repeat(40000);",
     'loadGrammars().then(() => {',
-    '  const targets = (type, path, text) => detectorFor(type)({ path, text }).references.map((r) => r.target);',
+    // A file's targets, and the grammar it was read without (FileAnalysis.unparsed; null when parsed).
+    '  const targets = (type, path, text) => { const a = detectorFor(type)({ path, text }); return [a.references.map((r) => r.target), a.unparsed ?? null]; };',
     '  console.log(JSON.stringify({',
     // 20,000 `)` took 12 s to parse, 40,000 45 s.
     "    shell: targets('shell', 'run.sh', shell),",
@@ -28,8 +29,11 @@ test('a long unreadable run stops the parse within its budget; the file is still
     "    python: targets('python', 'app.py', 'DB = \"sqlite:///zoe.db\"\\n' + '${a}'.repeat(12500)),",
     // An ordinary file parses whole, with its tree.
     "    ordinary: parseWithinBudget(parserFor('python'), 'import sqlite3\\nsqlite3.connect(\"zoe.db\")\\n').rootNode.type,",
+    "    ordinaryAnalysis: targets('python', 'ok.py', 'import sqlite3\\nsqlite3.connect(\"zoe.db\")\\n'),",
     '  }));',
     '});',
   ].join('\n');
-  assert.deepEqual(JSON.parse(runWithinLimit(script, 30_000, 'a parse ran on past its budget')), { shell: ['app'], fixChecked: false, python: ['zoe.db'], ordinary: 'module' });
+  assert.deepEqual(JSON.parse(runWithinLimit(script, 30_000, 'a parse ran on past its budget')), {
+    shell: [['app'], 'bash'], fixChecked: false, python: [['zoe.db'], 'python'], ordinary: 'module', ordinaryAnalysis: [['zoe.db'], null],
+  });
 });

@@ -35,7 +35,7 @@ test('history: whatever storage holds is read back safely, bad entries dropped',
 });
 
 test('report page: export links after <body>, no script added, the report\'s CSP kept', () => {
-  const html = htmlReport({ filesScanned: 1, references: [], findings: [], databases: [], inventory: [] });
+  const html = htmlReport({ filesScanned: 1, references: [], findings: [], databases: [], inventory: [], notices: [] });
   const page = withExportLinks(html);
   for (const e of EXPORT_COMMANDS) assert.ok(page.includes(`<a href="command:${e.command}"`), e.command);
   assert.ok(page.indexOf('<nav class="db-audit-actions"') > page.indexOf('<body>'));

@@ -16,8 +16,9 @@ import { loadGrammars } from './treeSitter';
 import { analysisKey } from './analysisKey';
 import { analysisOfOutcome, outcomeOf, type RuledOutKeys, type RuledOutOutcome } from './ruledOutKeys';
 import { timeSlicer } from './timeSlice';
-import type { DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
-import { readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
+import type { AuditNotice, DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
+import { DEFAULT_MAX_FILE_SIZE, readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
+import { scanNotices, tooLargeNotice } from './notices';
 import { SERVER_WORKER_YOUNG_MB, scanInWorkers, workerScript } from './scanPool';
 import { availableParallelism } from 'node:os';
 
@@ -355,6 +356,8 @@ export interface WorkspaceAnalysis {
   rulesFile?: RulesFileState;
   files: WalkedFile[];
   analyses: Map<string, FileAnalysis>;
+  /** Files not read in full (over the size limit, a parse past its budget), by path. */
+  notices: AuditNotice[];
 }
 
 export interface AuditResult extends WorkspaceAnalysis, Evaluation {}
@@ -429,7 +432,10 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   await loadGrammars();
   const rulesFile = await loadRulesFile(root, options.configPath);
   const config = rulesFile?.config;
-  const files = await walkWorkspace({ root, maxFileSize: options.maxFileSize, ignoreGlobs: config?.ignore });
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const tooLarge: AuditNotice[] = [];
+  const onTooLarge = (rel: string, size: number) => tooLarge.push(tooLargeNotice(rel, size, maxFileSize));
+  const files = await walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, onTooLarge });
   const cache = options.cache ?? new AnalysisCache();
   const filter = scanFilterOf(config);
   const sources = files.filter((f) => f.kind === 'source');
@@ -452,7 +458,7 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   sources.forEach((f, i) => {
     if (results[i]) analyses.set(f.path, results[i]!);
   });
-  return { root, filesScanned: analyses.size, rulesFile, files, analyses };
+  return { root, filesScanned: analyses.size, rulesFile, files, analyses, notices: scanNotices(tooLarge, analyses) };
 }
 
 export async function auditWorkspace(options: AuditOptions): Promise<AuditResult> {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { findLiterals, maskSecrets, type LiteralMatch } from './literals';
 import { LineIndex } from './lineIndex';
-import type { DbReference, Engine, FileAnalysis, SourceFile, TableForm } from './types';
+import type { DbReference, Engine, FileAnalysis, GrammarName, SourceFile, TableForm } from './types';
 
 /** The engine an env var's name suggests (POSTGRES_HOST → postgres), `unknown` when it says none. */
 export function engineOfEnvVar(name: string): Engine {
@@ -101,6 +101,11 @@ export class ReferenceCollector {
     this.analysis.tables.push({
       path: this.file.path, range: this.lines.range(start, end), name, ...(schema ? { schema } : {}), form, declaration,
     });
+  }
+
+  /** `grammar`'s parse ran past its budget: the file (or a part) was read without it. */
+  unparsed(grammar: GrammarName): void {
+    this.analysis.unparsed ??= grammar;
   }
 
   result(): FileAnalysis {

@@ -4,7 +4,7 @@
 // ~17 MB packed. They are rebuilt, as the detector made them, only when something reads them
 // (the prefixed-table rule for a file whose findings are recomputed, a report, fix-all).
 
-import type { DbReference, FileAnalysis, TableForm, TableReference } from './types';
+import type { DbReference, FileAnalysis, GrammarName, TableForm, TableReference } from './types';
 
 const FORMS: readonly TableForm[] = ['sql', 'sqlalchemy', 'alembic', 'prisma', 'django', 'orm'];
 
@@ -55,11 +55,14 @@ export function unpackTables(path: string, packed: PackedTables): TableReference
  */
 export class PackedAnalysis implements FileAnalysis {
   readonly references: DbReference[];
+  // Declared, not a field: only the rare analysis that has it holds the property.
+  declare readonly unparsed?: GrammarName;
   readonly #path: string;
   readonly #tables: PackedTables;
 
-  constructor(path: string, references: DbReference[], tables: PackedTables) {
+  constructor(path: string, references: DbReference[], tables: PackedTables, unparsed?: GrammarName) {
     this.references = references;
+    if (unparsed) (this as { unparsed?: GrammarName }).unparsed = unparsed;
     this.#path = path;
     this.#tables = tables;
   }
@@ -74,7 +77,7 @@ export class PackedAnalysis implements FileAnalysis {
 
   /** As a plain analysis (an analysis store writes the cache as JSON). */
   toJSON(): FileAnalysis {
-    return { references: this.references, tables: this.tables };
+    return this.unparsed ? { references: this.references, tables: this.tables, unparsed: this.unparsed } : { references: this.references, tables: this.tables };
   }
 }
 

@@ -200,7 +200,8 @@ export function shareStrings(path: string, analysis: PostedAnalysis, pool: Strin
     if (r.defaultOf !== undefined) r.defaultOf = pool.intern(r.defaultOf);
     if (r.environment !== undefined) r.environment = pool.intern(r.environment);
   }
-  return tables.names.length === 0 ? { references: analysis.references, tables: [] } : new PackedAnalysis(path, analysis.references, tables);
+  if (tables.names.length > 0) return new PackedAnalysis(path, analysis.references, tables, analysis.unparsed);
+  return analysis.unparsed ? { references: analysis.references, tables: [], unparsed: analysis.unparsed } : { references: analysis.references, tables: [] };
 }
 
 /** What a worker's result means on this side, the cache updated. */

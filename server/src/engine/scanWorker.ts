@@ -10,7 +10,7 @@ import { outcomeOf, type RuledOutOutcome } from './ruledOutKeys';
 import { loadGrammars } from './treeSitter';
 import { readSourceTextSync } from './workspace';
 import { packTables, type PackedTables } from './packedTables';
-import type { DbReference, FileAnalysis } from './types';
+import type { DbReference, FileAnalysis, GrammarName } from './types';
 
 export interface WorkerSetup {
   filter: ScanFilter;
@@ -37,10 +37,12 @@ export type WorkerResult =
 export interface PostedAnalysis {
   references: DbReference[];
   tables: PackedTables;
+  unparsed?: GrammarName;
 }
 
 function posted(analysis: FileAnalysis): PostedAnalysis {
-  return { references: analysis.references, tables: packTables(analysis.tables) };
+  const tables = packTables(analysis.tables);
+  return analysis.unparsed ? { references: analysis.references, tables, unparsed: analysis.unparsed } : { references: analysis.references, tables };
 }
 
 export type WorkerMessage = { type: 'ready' } | { type: 'results'; results: WorkerResult[] } | { type: 'error'; message: string };

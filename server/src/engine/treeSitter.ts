@@ -4,7 +4,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, type Tree } from '@vscode/tree-sitter-wasm';
 
-export type GrammarName = 'python' | 'bash' | 'ini';
+import type { GrammarName } from './types';
+
+export type { GrammarName };
 
 const languages = new Map<GrammarName, Language>();
 const parsers = new Map<GrammarName, Parser>();

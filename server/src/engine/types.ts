@@ -95,6 +95,24 @@ export interface SourceFile {
 export interface FileAnalysis {
   references: DbReference[];
   tables: TableReference[];
+  /**
+   * Set when a grammar's parse of the file ran past its time budget (treeSitter.ts) and the file
+   * was read without it: references only a parse finds may be missing, and the audit says so.
+   */
+  unparsed?: GrammarName;
+}
+
+/** A tree-sitter grammar the detectors parse with. */
+export type GrammarName = 'python' | 'bash' | 'ini';
+
+/**
+ * A file the audit did not read in full, and why: listed in every report and the language
+ * server's log, so a reference it could not see is not lost without a word.
+ */
+export interface AuditNotice {
+  path: string;
+  reason: 'too-large' | 'parse-budget';
+  message: string;
 }
 
 export type Detector = (file: SourceFile) => FileAnalysis;

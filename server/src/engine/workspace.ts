@@ -59,6 +59,8 @@ export interface WalkOptions {
   maxFileSize?: number;
   /** The rules file's `ignore` globs. */
   ignoreGlobs?: readonly string[];
+  /** A file the audit would read but that is larger than `maxFileSize`: left out, and told here. */
+  onTooLarge?(path: string, size: number): void;
 }
 
 interface IgnoreLayer {
@@ -137,7 +139,10 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]>
       } catch {
         continue; // vanished or unreadable since the listing
       }
-      if (!database && size > maxSize) continue;
+      if (!database && size > maxSize) {
+        options.onTooLarge?.(rel, size);
+        continue;
+      }
       out.push(new ListedFile(root, rel, size, database ? 'database' : 'source', gitIgnored));
     }
   }

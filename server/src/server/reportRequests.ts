@@ -106,7 +106,7 @@ export function registerReportRequests(connection: Connection, deps: ReportDeps)
     else await deps.serialize('report', async () => undefined); // wait for pending work
     if (!state.scanned) throw new ResponseError(ErrorCodes.InternalError, 'The folder has not been scanned yet');
     const evaluation = state.evaluate();
-    const input = { ...evaluation, filesScanned: state.filesScanned };
+    const input = { ...evaluation, filesScanned: state.filesScanned, notices: state.notices() };
     let content: string;
     if (params.format === 'html' || params.format === 'markdown') {
       const files = await findManifests(state.root, state.filePaths());

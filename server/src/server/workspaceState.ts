@@ -10,7 +10,8 @@ import { parseRulesFile } from '../engine/config/rulesFile';
 import { ENV_ONLY, fileTypeOf } from '../engine/detectors';
 import type { ScanFilter } from '../engine/prefilter';
 import { isSqliteFileName } from '../engine/literals';
-import type { FileAnalysis } from '../engine/types';
+import { scanNotices } from '../engine/notices';
+import type { AuditNotice, FileAnalysis } from '../engine/types';
 import { readSourceText, toPosix } from '../engine/workspace';
 import type { ServerSettings } from './settings';
 
@@ -25,6 +26,8 @@ export class WorkspaceState {
   private readonly openTexts = new Map<string, string>();
   private databaseFiles = new Set<string>();
   private gitIgnored = new Set<string>();
+  /** The last scan's files over the size limit (the walk's; a later change on disk shows at the next scan). */
+  private tooLarge: AuditNotice[] = [];
   private rulesState: RulesFileState | undefined;
   /** What the prefilter knows of the rules file (the variables it declares). */
   private filter: ScanFilter = scanFilterOf(undefined);
@@ -68,6 +71,11 @@ export class WorkspaceState {
     return rel === this.rulesPath;
   }
 
+  /** Files not read in full: the last scan's too-large ones, and the analyses (open documents' included) whose parse ran out. */
+  notices(): AuditNotice[] {
+    return scanNotices(this.tooLarge, this.merged);
+  }
+
   /** Walks and analyzes the whole folder. */
   async scan(onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     const configPath = path.resolve(this.root, this.settings.rulesFile);
@@ -91,6 +99,8 @@ export class WorkspaceState {
     this.databaseFiles = new Set(result.files.filter((f) => f.kind === 'database').map((f) => f.path));
     this.gitIgnored = new Set(result.files.filter((f) => f.gitIgnored).map((f) => f.path));
     this.filesScanned = result.filesScanned;
+    this.tooLarge = result.notices.filter((n) => n.reason === 'too-large');
+    for (const n of result.notices) this.log?.(`Not audited in full: ${path.join(this.root, n.path)}: ${n.message}`);
     this.rulesFile = result.rulesFile;
     this.stale = false; // the scan used this rules file
     if (this.rulesText !== undefined) this.setRulesText(this.rulesText);

@@ -65,6 +65,10 @@ export const scanCommand: Command = {
     const report = renderReport(format, result, { colour });
     if (values.output) await fs.writeFile(values.output, report);
     else io.stdout.write(report);
+    // A text report on the terminal lists them itself; a file or a machine format gets a word on stderr too.
+    if (result.notices.length > 0 && (format !== 'text' || values.output)) {
+      io.stderr.write(`db-audit: ${result.notices.length} file${result.notices.length === 1 ? ' was' : 's were'} not audited in full (the report lists them)\n`);
+    }
     return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   },
 };

@@ -135,6 +135,7 @@ export const detectIni: Detector = (file) => {
     // Without a grammar, or past the parse's budget, the lines are read one by one.
     const tree = parser ? parseWithinBudget(parser, file.text) : null;
     if (!tree) {
+      if (parser) c.unparsed('ini');
       analyzeIniLines(c, file.text, 0, file.text.length);
       return c.result();
     }

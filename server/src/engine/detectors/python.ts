@@ -39,8 +39,10 @@ export const detectPython: Detector = (file) => {
   try {
     tree = reparse(parser, file.text, previous);
     // The parse ran past its budget (treeSitter.ts): read the file as without a grammar.
-    if (!tree) analyzePythonWithoutGrammar(c, file.text);
-    else {
+    if (!tree) {
+      c.unparsed('python');
+      analyzePythonWithoutGrammar(c, file.text);
+    } else {
       const memo = new PyAnalysis(c, file.text, tree.rootNode, again ? (previous?.memo ?? null) : undefined).run();
       if (again) {
         parses.put(file.path, { text: file.text, tree, memo });

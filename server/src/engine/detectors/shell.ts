@@ -154,6 +154,7 @@ export function analyzeShellText(c: ReferenceCollector, text: string, offset: nu
   const tree = parser ? parseWithinBudget(parser, blankTemplateExpressions(text)) : null;
   if (!tree) {
     // No grammar (not loaded), or the parse ran past its budget: still report what the text shows, comments aside.
+    if (parser) c.unparsed('bash');
     analyzeValueText(c, mappedAt(text.replace(/(^|\s)#.*/g, (m) => ' '.repeat(m.length)), offset));
     return;
   }

@@ -178,6 +178,12 @@ function findingsSection(input: WorkspaceReportInput, link: (f: Finding) => stri
   return `<section id="findings"><h2>Findings (${input.findings.length})</h2><table><thead><tr><th>Severity</th><th>Rule</th><th>Location</th><th>Message</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
+function noticesSection(input: WorkspaceReportInput): string {
+  if (input.notices.length === 0) return '';
+  const items = input.notices.map((n) => `<li><code>${esc(n.path)}</code>: ${esc(n.message)}</li>`);
+  return `<section id="notices"><h2>Not audited in full (${input.notices.length})</h2><ul>${items.join('')}</ul></section>`;
+}
+
 export function htmlReport(input: WorkspaceReportInput, options: HtmlOptions = {}): string {
   const title = options.title ?? 'Database audit';
   return `<!DOCTYPE html>
@@ -197,6 +203,7 @@ ${chartsSection(input)}
 ${inventorySection(input)}
 ${inspectionSection(input)}
 ${findingsSection(input, options.link ?? relativeLink)}
+${noticesSection(input)}
 </body>
 </html>
 `;

@@ -33,6 +33,7 @@ export function jsonReport(input: ReportInput): string {
       message: f.message,
     })),
     databases: input.databases.map((d) => ({ ...d })),
+    notices: input.notices.map((n) => ({ path: n.path, reason: n.reason, message: n.message })),
   };
   return JSON.stringify(report, null, 2) + '\n';
 }

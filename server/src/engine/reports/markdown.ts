@@ -1,6 +1,6 @@
 // `--format markdown`: the inventory table people paste into a consolidation plan.
 
-import { actionFor, roleLabel, type ReportInput } from './model';
+import { actionFor, noticeLines, roleLabel, type ReportInput } from './model';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|');
@@ -22,5 +22,6 @@ export function markdownReport(input: ReportInput): string {
     lines.push('', '## Findings by rule', '', '| Rule | Findings |', '| --- | ---: |');
     for (const [rule, n] of [...byRule.entries()].sort()) lines.push(`| ${rule} | ${n} |`);
   }
+  lines.push(...noticeLines(input.notices));
   return lines.join('\n') + '\n';
 }

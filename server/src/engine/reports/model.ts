@@ -1,13 +1,21 @@
 // What every report is made from: one audit, with paths relative to the scanned root.
 
 import type { DatabaseSummary } from '../audit';
-import type { DbReference, Finding } from '../types';
+import type { AuditNotice, DbReference, Finding } from '../types';
 
 export interface ReportInput {
   filesScanned: number;
   references: readonly DbReference[];
   findings: readonly Finding[];
   databases: readonly DatabaseSummary[];
+  /** Files not read in full (notices.ts): every format lists them. */
+  notices: readonly AuditNotice[];
+}
+
+/** The notices as Markdown lines (none when there are none): the scan's and the workspace report's. */
+export function noticeLines(notices: readonly AuditNotice[]): string[] {
+  if (notices.length === 0) return [];
+  return ['', '## Not audited in full', '', ...notices.map((n) => `- ${n.path.replace(/\|/g, '\\|')}: ${n.message}`)];
 }
 
 /** What a person should do about a database, for the consolidation table. */

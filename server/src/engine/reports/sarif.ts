@@ -43,11 +43,19 @@ export function sarifReport(input: ReportInput): string {
       })),
     } : {}),
   }));
+  // Files not read in full are the run's notifications (code scanning lists them as the tool's warnings).
+  const notifications: Sarif.Notification[] = input.notices.map((n) => ({
+    descriptor: { id: n.reason },
+    level: 'warning',
+    message: { text: `${n.path}: ${n.message}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(n.path), uriBaseId: '%SRCROOT%' } } }],
+  }));
   const log: Sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
       tool: { driver: { name: 'db-audit', fullName: 'DB Consolidation Auditor', version: TOOL_VERSION, informationUri: ruleDocUrl(), rules } },
+      ...(notifications.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }] } : {}),
       results,
     }],
   };

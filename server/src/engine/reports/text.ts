@@ -22,6 +22,11 @@ export function textReport(input: ReportInput, colour: boolean): string {
     out.push(`  ${paint(DIM, pos.padEnd(8))} ${paint(COLOURS[f.severity], f.severity.padEnd(7))} ${f.message}  ${paint(DIM, f.rule)}`);
   }
   if (out.length > 0) out.push('');
+  if (input.notices.length > 0) {
+    out.push(paint(BOLD, `Not audited in full (${input.notices.length} file${input.notices.length === 1 ? '' : 's'})`));
+    for (const n of input.notices) out.push(`  ${n.path}: ${paint(DIM, n.message)}`);
+    out.push('');
+  }
   const count = (s: Severity) => input.findings.filter((f) => f.severity === s).length;
   const files = new Set(input.references.map((r) => r.path)).size;
   out.push(
