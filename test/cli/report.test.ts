@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
+import type * as Sarif from 'sarif';
 import { parseRulesFile } from '../../server/src/engine/config/rulesFile';
 import { renderReport } from '../../server/src/engine/reports';
 import { runCli } from '../helpers/cli';
@@ -118,9 +119,9 @@ test('SARIF report validates against the SARIF 2.1.0 JSON schema', () => {
   assert.equal(log.runs[0].results.length, json.findings.length);
   // Files not audited in full are the run's notifications, valid too.
   const notice = { path: 'db dumps/full.sql', reason: 'too-large' as const, message: 'not audited: 3,145,728 bytes' };
-  const noticed = JSON.parse(renderReport('sarif', { filesScanned: 0, references: [], findings: [], databases: [], notices: [notice] }));
+  const noticed = JSON.parse(renderReport('sarif', { filesScanned: 0, references: [], findings: [], databases: [], notices: [notice] })) as Sarif.Log;
   assert.ok(validate(noticed), ajv.errorsText(validate.errors));
-  assert.equal(noticed.runs[0].invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.artifactLocation.uri, 'db%20dumps/full.sql');
+  assert.equal(noticed.runs[0].invocations?.[0].toolExecutionNotifications?.[0].locations?.[0].physicalLocation?.artifactLocation?.uri, 'db%20dumps/full.sql');
   // The validator does reject a broken log.
   assert.equal(validate({ ...log, version: '2.0.0' }), false);
   assert.equal(validate({ version: '2.1.0', runs: [{ results: [] }] }), false);
