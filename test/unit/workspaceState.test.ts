@@ -52,3 +52,21 @@ test('a rules file saved on disk with a new variable has the same effect', async
   await state.diskChanged('dbaudit.json', false);
   assert.deepEqual(envReads(state, 'svc/supa.py'), ['SUPABASE_URL']);
 });
+
+test('files not audited in full: logged by the scan; a too-large file opened in an editor is read after all; an open document past its parse budget is listed', async () => {
+  const root = workspace({ 'dump.sql': 'CREATE TABLE users (id int);\n' + '-- padding\n'.repeat(200), 'ok.py': 'import sqlite3\nsqlite3.connect("zoe.db")\n' });
+  const logged: string[] = [];
+  const state = new WorkspaceState(root, { ...DEFAULT_SETTINGS, maxFileSize: 1024 }, (m) => logged.push(m));
+  await state.scan();
+  assert.deepEqual(state.notices().map((n) => [n.path, n.reason]), [['dump.sql', 'too-large']]);
+  assert.deepEqual(logged, [`Not audited in full: ${path.join(root, 'dump.sql')}: ${state.notices()[0].message}`]);
+
+  await state.setDocument('dump.sql', 'CREATE TABLE users (id int);\n');
+  assert.deepEqual(state.notices(), [], 'open, it is analyzed');
+  // bash's error recovery on 40,000 `)` runs past the budget (parseBudget.test.ts).
+  await state.setDocument('run.sh', 'psql postgres://db/app\nX=' + ')'.repeat(40000) + '\n');
+  assert.deepEqual(state.notices().map((n) => [n.path, n.reason]), [['run.sh', 'parse-budget']]);
+  await state.setDocument('run.sh', undefined);
+  await state.setDocument('dump.sql', undefined);
+  assert.deepEqual(state.notices().map((n) => n.path), ['dump.sql'], 'closed, the disk version counts again');
+});

@@ -71,9 +71,12 @@ export class WorkspaceState {
     return rel === this.rulesPath;
   }
 
-  /** Files not read in full: the last scan's too-large ones, and the analyses (open documents' included) whose parse ran out. */
+  /**
+   * Files not read in full: the last scan's too-large ones (but those analyzed since, open in an
+   * editor or changed on disk), and the analyses, open documents' included, whose parse ran out.
+   */
   notices(): AuditNotice[] {
-    return scanNotices(this.tooLarge, this.merged);
+    return scanNotices(this.tooLarge.filter((n) => !this.merged.has(n.path)), this.merged);
   }
 
   /** Walks and analyzes the whole folder. */
