@@ -58,7 +58,7 @@ test('every report format lists the notices; none when there are none', async ()
   assert.equal(invocation.executionSuccessful, true);
   assert.deepEqual(invocation.toolExecutionNotifications.map((n: { descriptor: { id: string }; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) =>
     [n.descriptor.id, n.level, n.locations[0].physicalLocation.artifactLocation.uri]), [['too-large', 'warning', 'big.sql'], ['parse-budget', 'warning', 'run.sh']]);
-  assert.match(renderReport('markdown', result), /\n## Not audited in full\n\n- big\.sql: not audited: [^\n]*\n- run\.sh: read without the shell grammar/);
+  assert.match(renderReport('markdown', result), /\n## Not audited in full\n\n- `big\.sql`: not audited: [^\n]*\n- `run\.sh`: read without the shell grammar/);
 
   const clean = { ...result, notices: [] };
   assert.doesNotMatch(renderReport('text', clean), /Not audited/);
@@ -80,4 +80,8 @@ test('the CLI says so on stderr for a report file, and the notices survive its c
   const text = await runCli(['scan', root, '--max-file-size', String(LIMIT)]);
   assert.equal(text.stderr, '');
   assert.match(text.stdout, /Not audited in full \(2 files\)/);
+  // The inventory has no place for them: stderr lists each.
+  const inventory = await runCli(['inventory', root, '--max-file-size', String(LIMIT)]);
+  assert.equal(inventory.code, 0, inventory.stderr);
+  assert.equal(inventory.stderr, EXPECTED.map((n) => `db-audit: not audited in full: ${n.path}: ${n.message}\n`).join(''));
 });

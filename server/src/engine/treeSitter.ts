@@ -3,7 +3,6 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, type Tree } from '@vscode/tree-sitter-wasm';
-
 import type { GrammarName } from './types';
 
 export type { GrammarName };

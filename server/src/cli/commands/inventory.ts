@@ -33,6 +33,8 @@ export const inventoryCommand: Command = {
     const result = await auditWorkspace(await auditOptionsOf(values, positionals[0]));
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     io.stdout.write(inventoryMarkdown(await inventoryOfAudit(result)));
+    // The inventory has no place for them: a module's references in such a file may be missing.
+    for (const n of result.notices) io.stderr.write(`db-audit: not audited in full: ${n.path}: ${n.message}\n`);
     return EXIT_OK;
   },
 };
