@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { walkWorkspace, readSourceText } from '../../server/src/engine/workspace';
+import { listedFileAt, walkWorkspace, readSourceText, type WalkOptions } from '../../server/src/engine/workspace';
 
 function tree(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'dbaudit-walk-'));
@@ -74,4 +74,77 @@ test('files over the size cap are skipped; binaries read as undefined; a BOM is 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+/** Every path under `root` (links not followed), as a raw listing would give it: what a file watcher may report. */
+function everyPath(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    const child = rel === '' ? e.name : `${rel}/${e.name}`;
+    out.push(child);
+    if (e.isDirectory()) out.push(...everyPath(root, child));
+  }
+  return out;
+}
+
+/** For every path of the tree, listedFileAt gives what the walk lists for it, and nothing for the rest. */
+async function agreesWithWalk(options: WalkOptions): Promise<string[]> {
+  const tooLargeByWalk: string[] = [];
+  const walked = new Map((await walkWorkspace({ ...options, onTooLarge: (p) => tooLargeByWalk.push(p) })).map((f) => [f.path, f]));
+  const tooLargeOne: string[] = [];
+  for (const rel of everyPath(options.root)) {
+    const one = listedFileAt({ ...options, onTooLarge: (p) => tooLargeOne.push(p) }, rel);
+    const byWalk = walked.get(rel);
+    assert.deepEqual(one && [one.path, one.kind, one.size, one.gitIgnored, one.absPath], byWalk && [byWalk.path, byWalk.kind, byWalk.size, byWalk.gitIgnored, byWalk.absPath], rel);
+  }
+  assert.deepEqual(tooLargeOne.sort(), tooLargeByWalk.sort());
+  return [...walked.keys()];
+}
+
+test('listedFileAt lists one path exactly as the walk would: ignores, nested and negated .gitignore, links, size', async () => {
+  const root = tree({
+    '.gitignore': 'build/\n*.log\ndist\n!dist/keep.py\nsecret*.py\n',
+    'app/main.py': 'x = 1\n',
+    'app/.gitignore': 'generated.py\n!secret_ok.py\n',
+    'app/generated.py': 'x = 2\n',
+    'app/secret_ok.py': 'x = 3\n',
+    'app/secret_no.py': 'x = 4\n',
+    'app/keep.log': 'x\n',
+    'build/out.py': 'x = 3\n',
+    'build/.gitignore': '!out.py\n',
+    'build/.env': 'DATABASE_URL=postgres://db/app\n',
+    'build/zoe.db': 'SQLite format 3\0',
+    'dist/keep.py': 'x\n',
+    'node_modules/pkg/index.js': 'x\n',
+    'node_modules/pkg/data.db': 'SQLite format 3\0',
+    'pkg/node_modules/x.js': 'x\n',
+    '.venv/lib/site.py': 'x\n',
+    'lib/site-packages/mod.py': 'x\n',
+    'docs/archive/old.md': '`auth.db`\n',
+    'docs/guide.md': '`zoe.db`\n',
+    'legacy/old.py': 'x\n',
+    'big.py': 'x = "' + 'a'.repeat(5000) + '"\n',
+    'big.db': 'SQLite format 3\0' + 'a'.repeat(5000),
+    '.env.local': 'A=1\n',
+    'image.png': Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+  });
+  symlinkSync(path.join(root, 'app'), path.join(root, 'linked-app'));
+  symlinkSync(path.join(root, 'app', 'main.py'), path.join(root, 'linked.py'));
+  try {
+    const listed = await agreesWithWalk({ root, maxFileSize: 1024, ignoreGlobs: ['docs/archive/**', 'legacy'] });
+    assert.deepEqual(listed, ['.env.local', 'app/main.py', 'app/secret_ok.py', 'big.db', 'build/.env', 'build/zoe.db', 'docs/guide.md']);
+    // Paths a watcher reports that are not a file, or not there at all.
+    for (const rel of ['app', 'missing/x.py', 'app/missing.py', '../outside.py', 'app/../app/main.py']) {
+      assert.equal(listedFileAt({ root }, rel), undefined, rel);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('listedFileAt agrees with the walk on the fixture workspaces', async () => {
+  const fixtures = path.resolve(__dirname, '../fixtures');
+  let listed = 0;
+  for (const name of readdirSync(fixtures)) listed += (await agreesWithWalk({ root: path.join(fixtures, name) })).length;
+  assert.ok(listed > 40, `${listed} files listed`);
 });

@@ -70,3 +70,38 @@ test('files not audited in full: logged by the scan; a too-large file opened in 
   await state.setDocument('dump.sql', undefined);
   assert.deepEqual(state.notices().map((n) => n.path), ['dump.sql'], 'closed, the disk version counts again');
 });
+
+test('a file changed on disk comes in only as the scan would list it: not from a virtualenv, node_modules, a git-ignored build or over the size limit', async () => {
+  const root = workspace({ '.gitignore': 'dist/\n.env\n', 'app.py': 'import sqlite3\nsqlite3.connect("zoe.db")\n' });
+  const state = new WorkspaceState(root, { ...DEFAULT_SETTINGS, maxFileSize: 4096 });
+  await state.scan();
+  const changed: Record<string, string> = {
+    'dist/db.py': 'import sqlite3\nsqlite3.connect("dist.db")\n',
+    'node_modules/pkg/db.js': 'const url = "postgres://u:hunter2@h/nm";\n',
+    '.venv/lib/site.py': 'import sqlite3\nsqlite3.connect("venv.db")\n',
+    '.venv/lib/fixture.db': 'SQLite format 3\0',
+    'big.py': 'import sqlite3\nsqlite3.connect("big.db")\n' + '#'.repeat(5000) + '\n',
+    // Listed, as the walk lists them: a new source file, a git-ignored .env (its credentials are where they belong), a database file.
+    'svc/new.py': 'import sqlite3\nsqlite3.connect("new.db")\n',
+    '.env': 'DATABASE_URL=postgres://u:hunter2@h/app\n',
+    'data/new.db': 'SQLite format 3\0',
+  };
+  for (const [rel, text] of Object.entries(changed)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+    await state.diskChanged(rel, false);
+  }
+  const evaluation = state.evaluate();
+  assert.deepEqual(evaluation.references.map((r) => `${r.path} ${r.target}`), ['.env DATABASE_URL', '.env app', 'app.py zoe.db', 'svc/new.py new.db']);
+  assert.deepEqual(evaluation.findings.filter((f) => f.rule === 'credentials-in-connection-string'), [], 'the .env is git-ignored');
+  assert.deepEqual(state.walkedFiles().filter((f) => f.kind === 'database').map((f) => f.path), ['data/new.db']);
+  assert.deepEqual(state.notices().map((n) => [n.path, n.reason]), [['big.py', 'too-large']]);
+
+  // Shrunk under the limit, it comes in; deleted, it goes, notice and all.
+  writeFileSync(path.join(root, 'big.py'), 'import sqlite3\nsqlite3.connect("big.db")\n');
+  await state.diskChanged('big.py', false);
+  assert.ok(state.evaluate().references.some((r) => r.path === 'big.py'));
+  assert.deepEqual(state.notices(), []);
+  await state.diskChanged('data/new.db', true);
+  assert.deepEqual(state.walkedFiles().filter((f) => f.kind === 'database'), []);
+});

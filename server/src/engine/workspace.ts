@@ -4,7 +4,7 @@
 // .gitignore, because they matter most when ignored: database files (to find undeclared ones)
 // and .env files (the real configuration; secrets there are where they belong).
 
-import { promises as fs, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, promises as fs, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globMatcher } from './rules/context';
@@ -111,44 +111,106 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]>
       return; // unreadable folder: nothing to audit there
     }
     const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
-    if (gitignore && !dirIgnored) {
-      try {
-        const text = readFileSync(path.join(absDir, '.gitignore'), 'utf8');
-        layers = [...layers, { base: relDir, rules: ignore().add(text) }];
-      } catch {
-        /* an unreadable .gitignore ignores nothing */
-      }
-    }
+    if (gitignore && !dirIgnored) layers = withGitignore(layers, root, relDir);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
       if (entry.isSymbolicLink()) continue; // links can loop or leave the workspace
       if (entry.isDirectory()) {
-        if (SKIPPED_DIRS.has(entry.name) || userIgnored(rel) || userIgnored(rel + '/')) continue;
+        if (skipsFolder(entry.name, rel, userIgnored)) continue;
         await visit(rel, layers, dirIgnored || ignoredBy(layers, rel, true));
         continue;
       }
-      if (!entry.isFile() || userIgnored(rel)) continue;
-      const gitIgnored = dirIgnored || ignoredBy(layers, rel, false);
-      const database = isSqliteFileName(entry.name);
-      if (!database && gitIgnored && !isDotenv(entry.name)) continue;
-      if (!database && !fileTypeOf(rel)) continue;
-      let size: number;
-      try {
-        size = statSync(path.join(absDir, entry.name)).size;
-      } catch {
-        continue; // vanished or unreadable since the listing
-      }
-      if (!database && size > maxSize) {
-        options.onTooLarge?.(rel, size);
-        continue;
-      }
-      out.push(new ListedFile(root, rel, size, database ? 'database' : 'source', gitIgnored));
+      if (!entry.isFile()) continue;
+      const file = listedFile(root, rel, entry.name, dirIgnored, layers, userIgnored, maxSize, options);
+      if (file) out.push(file);
     }
   }
 
   await visit('', [], false);
   return out;
+}
+
+/** The layers with the .gitignore of the folder `relDir` added (an unreadable one ignores nothing). */
+function withGitignore(layers: IgnoreLayer[], root: string, relDir: string): IgnoreLayer[] {
+  try {
+    return [...layers, { base: relDir, rules: ignore().add(readFileSync(path.join(root, relDir, '.gitignore'), 'utf8')) }];
+  } catch {
+    return layers;
+  }
+}
+
+/** Whether the walk stays out of the folder `rel` named `name`. */
+function skipsFolder(name: string, rel: string, userIgnored: (rel: string) => boolean): boolean {
+  return SKIPPED_DIRS.has(name) || userIgnored(rel) || userIgnored(rel + '/');
+}
+
+/** The regular file `rel` (named `name`) as the walk lists it; undefined when the audit does not read it. */
+function listedFile(
+  root: string, rel: string, name: string, dirIgnored: boolean, layers: readonly IgnoreLayer[],
+  userIgnored: (rel: string) => boolean, maxSize: number, options: WalkOptions,
+): WalkedFile | undefined {
+  if (userIgnored(rel)) return undefined;
+  const gitIgnored = dirIgnored || ignoredBy(layers, rel, false);
+  const database = isSqliteFileName(name);
+  if (!database && gitIgnored && !isDotenv(name)) return undefined;
+  if (!database && !fileTypeOf(rel)) return undefined;
+  let size: number;
+  try {
+    size = statSync(path.join(root, rel)).size;
+  } catch {
+    return undefined; // vanished or unreadable since the listing
+  }
+  if (!database && size > maxSize) {
+    options.onTooLarge?.(rel, size);
+    return undefined;
+  }
+  return new ListedFile(root, rel, size, database ? 'database' : 'source', gitIgnored);
+}
+
+/**
+ * The file at `rel` (workspace-relative, `/`-separated) as walkWorkspace would list it, by the
+ * same rules, or undefined when a walk would pass it by: for a file changed on disk after the
+ * walk, so a language server does not take in what its scan left out (a virtualenv's packages,
+ * a git-ignored build folder, a file over the size limit).
+ */
+export function listedFileAt(options: WalkOptions, rel: string): WalkedFile | undefined {
+  const root = path.resolve(options.root);
+  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const userIgnored = globMatcher(options.ignoreGlobs ?? []);
+  const parts = rel.split('/');
+  const name = parts.pop()!;
+  let layers: IgnoreLayer[] = [];
+  let dirIgnored = false;
+  let relDir = '';
+  for (const part of [...parts, undefined]) {
+    if (!dirIgnored && isRegularFile(path.join(root, relDir, '.gitignore'))) layers = withGitignore(layers, root, relDir);
+    if (part === undefined) break;
+    const child = relDir === '' ? part : `${relDir}/${part}`;
+    if (part === '' || part === '.' || part === '..' || skipsFolder(part, child, userIgnored) || !isRealFolder(path.join(root, child))) return undefined;
+    dirIgnored ||= ignoredBy(layers, child, true);
+    relDir = child;
+  }
+  if (!isRegularFile(path.join(root, rel))) return undefined;
+  return listedFile(root, rel, name, dirIgnored, layers, userIgnored, maxSize, options);
+}
+
+/** A regular file, not a link (the walk lists neither links nor what they point to). */
+function isRegularFile(abs: string): boolean {
+  try {
+    return lstatSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A folder, not a link to one (the walk does not follow links). */
+function isRealFolder(abs: string): boolean {
+  try {
+    return lstatSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a source file as text; undefined for binaries (a NUL byte in the first 8 KiB). */

@@ -10,9 +10,9 @@ import { parseRulesFile } from '../engine/config/rulesFile';
 import { ENV_ONLY, fileTypeOf } from '../engine/detectors';
 import type { ScanFilter } from '../engine/prefilter';
 import { isSqliteFileName } from '../engine/literals';
-import { scanNotices } from '../engine/notices';
+import { scanNotices, tooLargeNotice } from '../engine/notices';
 import type { AuditNotice, FileAnalysis } from '../engine/types';
-import { readSourceText, toPosix } from '../engine/workspace';
+import { listedFileAt, readSourceText, toPosix, type WalkedFile } from '../engine/workspace';
 import type { ServerSettings } from './settings';
 
 export class WorkspaceState {
@@ -165,25 +165,40 @@ export class WorkspaceState {
     if (text !== undefined) this.cache.keepParse(rel, text, this.filter);
   }
 
-  /** A file changed, appeared or vanished on disk. */
+  /**
+   * A file changed, appeared or vanished on disk. It is taken in only as the scan's walk would list
+   * it (listedFileAt): a package installed into a virtualenv, a git-ignored build or a file over the
+   * size limit stays out, as it does at the next scan.
+   */
   async diskChanged(rel: string, deleted: boolean): Promise<void> {
     if (this.isRulesFile(rel)) {
       if (this.rulesText === undefined) await this.reloadRulesFromDisk();
       if (this.scanned) await this.recheckIfStale();
       return;
     }
+    this.tooLarge = this.tooLarge.filter((n) => n.path !== rel); // listed() notes it again if it still is
+    const listed = deleted ? undefined : this.listed(rel);
+    if (listed?.gitIgnored) this.gitIgnored.add(rel);
+    else this.gitIgnored.delete(rel);
     if (isSqliteFileName(rel)) {
-      if (deleted) this.databaseFiles.delete(rel);
-      else this.databaseFiles.add(rel);
+      if (listed) this.databaseFiles.add(rel);
+      else this.databaseFiles.delete(rel);
       return;
     }
-    if (deleted || !fileTypeOf(rel)) {
+    if (!listed) {
       this.deleteDisk(rel);
       return;
     }
     const text = await readSourceText(path.join(this.root, rel));
     if (text === undefined) this.deleteDisk(rel);
     else this.setDisk(rel, this.cache.analyze(rel, text, this.filter));
+  }
+
+  /** The file at `rel` as the walk would list it now, by the walk's rules (a file over the size limit noted). */
+  private listed(rel: string): WalkedFile | undefined {
+    const maxFileSize = this.settings.maxFileSize;
+    const onTooLarge = (p: string, size: number) => this.tooLarge.push(tooLargeNotice(p, size, maxFileSize));
+    return listedFileAt({ root: this.root, maxFileSize, ignoreGlobs: this.rulesFile?.config?.ignore, onTooLarge }, rel);
   }
 
   private setRulesText(text: string): void {
