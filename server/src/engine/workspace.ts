@@ -95,9 +95,8 @@ function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean):
  * round trips and garbage), in slices, yielding between them so a language server still answers.
  */
 export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]> {
-  const root = path.resolve(options.root);
-  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const userIgnored = globMatcher(options.ignoreGlobs ?? []);
+  const rules = walkRules(options);
+  const { root, userIgnored } = rules;
   const out: WalkedFile[] = [];
   const pause = timeSlicer();
 
@@ -122,7 +121,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]>
         continue;
       }
       if (!entry.isFile()) continue;
-      const file = listedFile(root, rel, entry.name, dirIgnored, layers, userIgnored, maxSize, options);
+      const file = listedFile(rules, rel, entry.name, dirIgnored, layers);
       if (file) out.push(file);
     }
   }
@@ -145,12 +144,30 @@ function skipsFolder(name: string, rel: string, userIgnored: (rel: string) => bo
   return SKIPPED_DIRS.has(name) || userIgnored(rel) || userIgnored(rel + '/');
 }
 
-/** The regular file `rel` (named `name`) as the walk lists it; undefined when the audit does not read it. */
-function listedFile(
-  root: string, rel: string, name: string, dirIgnored: boolean, layers: readonly IgnoreLayer[],
-  userIgnored: (rel: string) => boolean, maxSize: number, options: WalkOptions,
-): WalkedFile | undefined {
-  if (userIgnored(rel)) return undefined;
+/** What the walk's decisions take from its options. */
+interface WalkRules {
+  root: string;
+  maxSize: number;
+  userIgnored(rel: string): boolean;
+  onTooLarge: WalkOptions['onTooLarge'];
+}
+
+function walkRules(options: WalkOptions): WalkRules {
+  return {
+    root: path.resolve(options.root),
+    maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    userIgnored: globMatcher(options.ignoreGlobs ?? []),
+    onTooLarge: options.onTooLarge,
+  };
+}
+
+/**
+ * The regular file `rel` (named `name`, in a folder git-ignored or not, under these .gitignore
+ * layers) as the walk lists it; undefined when the audit does not read it.
+ */
+function listedFile(rules: WalkRules, rel: string, name: string, dirIgnored: boolean, layers: readonly IgnoreLayer[]): WalkedFile | undefined {
+  const { root, maxSize } = rules;
+  if (rules.userIgnored(rel)) return undefined;
   const gitIgnored = dirIgnored || ignoredBy(layers, rel, false);
   const database = isSqliteFileName(name);
   if (!database && gitIgnored && !isDotenv(name)) return undefined;
@@ -162,7 +179,7 @@ function listedFile(
     return undefined; // vanished or unreadable since the listing
   }
   if (!database && size > maxSize) {
-    options.onTooLarge?.(rel, size);
+    rules.onTooLarge?.(rel, size);
     return undefined;
   }
   return new ListedFile(root, rel, size, database ? 'database' : 'source', gitIgnored);
@@ -175,9 +192,8 @@ function listedFile(
  * a git-ignored build folder, a file over the size limit).
  */
 export function listedFileAt(options: WalkOptions, rel: string): WalkedFile | undefined {
-  const root = path.resolve(options.root);
-  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const userIgnored = globMatcher(options.ignoreGlobs ?? []);
+  const rules = walkRules(options);
+  const { root, userIgnored } = rules;
   const parts = rel.split('/');
   const name = parts.pop()!;
   let layers: IgnoreLayer[] = [];
@@ -192,7 +208,7 @@ export function listedFileAt(options: WalkOptions, rel: string): WalkedFile | un
     relDir = child;
   }
   if (!isRegularFile(path.join(root, rel))) return undefined;
-  return listedFile(root, rel, name, dirIgnored, layers, userIgnored, maxSize, options);
+  return listedFile(rules, rel, name, dirIgnored, layers);
 }
 
 /** A regular file, not a link (the walk lists neither links nor what they point to). */

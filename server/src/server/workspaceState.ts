@@ -26,7 +26,7 @@ export class WorkspaceState {
   private readonly openTexts = new Map<string, string>();
   private databaseFiles = new Set<string>();
   private gitIgnored = new Set<string>();
-  /** The last scan's files over the size limit (the walk's; a later change on disk shows at the next scan). */
+  /** Files over the size limit: the last scan's, kept up to date as files change on disk (diskChanged). */
   private tooLarge: AuditNotice[] = [];
   private rulesState: RulesFileState | undefined;
   /** What the prefilter knows of the rules file (the variables it declares). */
