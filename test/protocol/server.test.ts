@@ -104,3 +104,17 @@ test('a file created on disk is picked up through watched-file events', async ()
   assert.ok(credentials);
   assert.doesNotMatch(JSON.stringify(p), /hunter2/);
 });
+
+test('a file created where the scan does not look (a virtualenv, node_modules) stays out of the diagnostics', async () => {
+  const left = ['.venv/lib/python3.11/site-packages/pkg/conf.py', 'node_modules/pkg/conf.js'];
+  for (const rel of left) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), 'DSN = "postgresql://app:hunter2@db/zoe"\n');
+  }
+  writeFileSync(path.join(root, 'services/after.py'), 'DSN = "postgresql://app:hunter2@db/zoe"\n');
+  // One notification, handled in order: once the last file's diagnostics arrive, the others were handled.
+  const changes = [...left, 'services/after.py'].map((rel) => ({ uri: uri(root, rel), type: 1 }));
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
+  await client.waitFor('diagnostics for the file the scan reads', () => client.diagnostics.get(uri(root, 'services/after.py')));
+  for (const rel of left) assert.equal(client.diagnostics.get(uri(root, rel))?.diagnostics.length ?? 0, 0, rel);
+});
