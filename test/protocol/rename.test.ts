@@ -84,3 +84,13 @@ test('a new name with a slash is refused', async () => {
     /cannot be a database name/,
   );
 });
+
+test('rename in a file with a BOM, not open: the edit falls on the name, as the editor shows the text (without the BOM)', async () => {
+  writeFileSync(path.join(root, 'bom.sh'), '\ufeffcp data/auth.db /tmp/x\n');
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(root, 'bom.sh'), type: 1 }] });
+  await client.waitFor('diagnostics for bom.sh', () => client.diagnostics.get(uri(root, 'bom.sh')));
+  const edit = (await client.connection.sendRequest('textDocument/rename', {
+    textDocument: { uri: uri(root, 'other.sh') }, position: { line: 0, character: 9 }, newName: 'zoe.db',
+  })) as WorkspaceEdit;
+  assert.deepEqual(edit.changes?.[uri(root, 'bom.sh')], [{ range: { start: { line: 0, character: 8 }, end: { line: 0, character: 15 } }, newText: 'zoe.db' }]);
+});

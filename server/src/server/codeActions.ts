@@ -2,7 +2,7 @@
 // `data`, never its message), and `source.fixAll.dbAudit` for a whole file (fix on save). Fixes
 // are computed from the documents' CURRENT text; the engine decides what they are.
 
-import { readFileSync } from 'node:fs';
+import { readSourceTextSync } from '../engine/workspace';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -39,13 +39,7 @@ function wants(only: string[] | undefined, kind: string): boolean {
 function textReader(state: WorkspaceState, documents: TextDocuments<TextDocument>): (rel: string) => string | undefined {
   return (rel) => {
     const open = documents.get(uriOf(state.root, rel));
-    if (open) return open.getText();
-    try {
-      const text = readFileSync(path.join(state.root, rel), 'utf8');
-      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    } catch {
-      return undefined;
-    }
+    return open ? open.getText() : readSourceTextSync(path.join(state.root, rel));
   };
 }
 

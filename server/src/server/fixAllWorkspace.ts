@@ -4,7 +4,7 @@
 // the edit, and the documents' didOpen/didChange re-check the workspace.
 
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { readSourceTextSync } from '../engine/workspace';
 import * as path from 'node:path';
 import { ErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -27,13 +27,7 @@ export interface FixAllWorkspaceDeps {
 /** The text fix-all starts from: the editor's when the file is open, else the disk's (BOM dropped). */
 function currentText(state: WorkspaceState, documents: TextDocuments<TextDocument>, rel: string): string | undefined {
   const open = documents.get(uriOf(state.root, rel));
-  if (open) return open.getText();
-  try {
-    const text = readFileSync(path.join(state.root, rel), 'utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    return undefined;
-  }
+  return open ? open.getText() : readSourceTextSync(path.join(state.root, rel));
 }
 
 /** One annotation per rule (or set of rules, when a later fix changed an earlier one's text). */

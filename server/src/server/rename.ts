@@ -2,7 +2,7 @@
 // or URL under the cursor; rename answers one WorkspaceEdit changing that name everywhere
 // (engine/rename.ts), so the editor previews it as one change.
 
-import { readFileSync } from 'node:fs';
+import { readSourceTextSync } from '../engine/workspace';
 import * as path from 'node:path';
 import { ErrorCodes, ResponseError, type Connection, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { RulesConfig } from '../engine/config/rulesFile';
@@ -29,12 +29,8 @@ export interface RenameDeps {
 export function registerRename(connection: Connection, deps: RenameDeps): void {
   const textOf = (root: string) => (rel: string): string | undefined => {
     const open = deps.openText(uriOf(root, rel));
-    if (open !== undefined) return open;
-    try {
-      return readFileSync(path.join(root, rel), 'utf8');
-    } catch {
-      return undefined;
-    }
+    // The disk's text as the analysis read it (BOM dropped), so the references' ranges fall on it.
+    return open ?? readSourceTextSync(path.join(root, rel));
   };
 
   connection.onPrepareRename((p) => {
