@@ -33,11 +33,16 @@ function snapshot(dir: string): Map<string, string> {
 
 let root: string;
 const CRLF_BOM = '\ufeff"""Sessions with a BOM and CRLF."""\r\nimport sqlite3\r\n\r\nDB = "/app/data/sessions.db"\r\n';
+const UTF16_BEFORE = '\ufeff# Sessions, in UTF-16 — ü\r\nimport sqlite3\r\n\r\nDB = "/app/data/sessions.db"\r\n';
+const UTF16_AFTER = '\ufeff# Sessions, in UTF-16 — ü\r\nimport os\r\nimport sqlite3\r\n\r\nDB = os.getenv("DATABASE_PATH", "/app/data/zoe.db")\r\n';
 
 before(() => {
   root = mkdtempSync(path.join(tmpdir(), 'dbaudit-fix-'));
   cpSync(FIXTURE, root, { recursive: true });
   writeFileSync(path.join(root, 'services/sessions/crlf.py'), CRLF_BOM);
+  // UTF-16 with a BOM (Windows PowerShell's `>` writes UTF-16LE): read, fixed and written back in its encoding.
+  writeFileSync(path.join(root, 'services/sessions/utf16le.py'), Buffer.from(UTF16_BEFORE, 'utf16le'));
+  writeFileSync(path.join(root, 'services/sessions/utf16be.py'), Buffer.from(UTF16_BEFORE, 'utf16le').swap16());
 });
 
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -48,7 +53,7 @@ test('--dry-run prints a unified diff and changes nothing', () => {
   assert.equal(r.stderr, '');
   assert.match(r.stdout, /^--- a\/services\/auth\/store\.py\n\+\+\+ b\/services\/auth\/store\.py\n@@ /m);
   assert.match(r.stdout, /^-    conn = sqlite3\.connect\("\/app\/data\/auth\.db"\)\n\+    conn = sqlite3\.connect\(os\.getenv\("DATABASE_PATH", "\/app\/data\/zoe\.db"\)\)$/m);
-  assert.match(r.stdout, /would change 14 files; \d+ findings left\n$/);
+  assert.match(r.stdout, /would change 16 files; \d+ findings left\n$/);
   assert.doesNotMatch(r.stdout, new RegExp(`^\\+.*${PASSWORD}`, 'm'), 'no added line carries the password');
   assert.deepEqual(snapshot(root), before);
 });
@@ -71,6 +76,8 @@ test('fix rewrites the copy, lists what it left for a person, and exits as scan 
   // BOM and CRLF kept; no temp file left behind.
   assert.equal(readFileSync(path.join(root, 'services/sessions/crlf.py'), 'utf8'),
     '\ufeff"""Sessions with a BOM and CRLF."""\r\nimport os\r\nimport sqlite3\r\n\r\nDB = os.getenv("DATABASE_PATH", "/app/data/zoe.db")\r\n');
+  assert.deepEqual(readFileSync(path.join(root, 'services/sessions/utf16le.py')), Buffer.from(UTF16_AFTER, 'utf16le'));
+  assert.deepEqual(readFileSync(path.join(root, 'services/sessions/utf16be.py')), Buffer.from(UTF16_AFTER, 'utf16le').swap16());
   assert.deepEqual([...snapshot(root).keys()].filter((f) => f.includes('db-audit-')), []);
   // The fixture itself is untouched.
   assert.match(readFileSync(path.join(FIXTURE, 'services/auth/store.py'), 'utf8'), /sqlite3\.connect\("\/app\/data\/auth\.db"\)/);

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFi
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { listedFileAt, walkWorkspace, readSourceText, type WalkOptions } from '../../server/src/engine/workspace';
+import { decodeSource, encodeSource, type SourceEncoding } from '../../server/src/engine/sourceEncoding';
 
 function tree(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'dbaudit-walk-'));
@@ -147,4 +148,27 @@ test('listedFileAt agrees with the walk on the fixture workspaces', async () => 
   let listed = 0;
   for (const name of readdirSync(fixtures)) listed += (await agreesWithWalk({ root: path.join(fixtures, name) })).length;
   assert.ok(listed > 40, `${listed} files listed`);
+});
+
+test('UTF-16 with a BOM is read as text and written back the same; a binary that starts like one is still a binary', async () => {
+  const text = 'DATABASE_URL=postgres://db/app\r\nNAME=Zoë — 数据库 😀\r\n';
+  const encodings: Array<[SourceEncoding, Buffer]> = [
+    ['utf8', Buffer.from(text, 'utf8')],
+    ['utf8-bom', Buffer.from('\ufeff' + text, 'utf8')],
+    ['utf16le', Buffer.from('\ufeff' + text, 'utf16le')],
+    ['utf16be', Buffer.from('\ufeff' + text, 'utf16le').swap16()],
+  ];
+  for (const [encoding, bytes] of encodings) {
+    assert.deepEqual(decodeSource(bytes), { text, encoding }, encoding);
+    assert.deepEqual(encodeSource(text, encoding), bytes, encoding);
+  }
+  assert.equal(decodeSource(Buffer.from([0xff, 0xfe, 0x00, 0x00, 0x01, 0x02])), undefined, 'UTF-32LE, or a binary: a NUL once decoded');
+  assert.equal(decodeSource(Buffer.from([0x41, 0x00, 0x42, 0x00])), undefined, 'UTF-16 without a BOM is not guessed');
+  // A PowerShell-written .env is audited like any other.
+  const root = tree({ '.env': Buffer.from('\ufeffDATABASE_URL=postgres://app@db/zoe\r\n', 'utf16le') });
+  try {
+    assert.equal(await readSourceText(path.join(root, '.env')), 'DATABASE_URL=postgres://app@db/zoe\r\n');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -11,6 +11,7 @@ import { globMatcher } from './rules/context';
 import { timeSlicer } from './timeSlice';
 import { isSqliteFileName } from './literals';
 import { fileTypeOf } from './detectors';
+import { decodeSource } from './sourceEncoding';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
@@ -229,7 +230,7 @@ function isRealFolder(abs: string): boolean {
   }
 }
 
-/** Reads a source file as text; undefined for binaries (a NUL byte in the first 8 KiB). */
+/** Reads a source file as text (UTF-8, or UTF-16 with a BOM: sourceEncoding.ts); undefined for binaries. */
 export async function readSourceText(absPath: string): Promise<string | undefined> {
   let buf: Buffer;
   try {
@@ -252,8 +253,5 @@ export function readSourceTextSync(absPath: string): string | undefined {
 }
 
 function sourceText(buf: Buffer): string | undefined {
-  if (buf.subarray(0, 8192).includes(0)) return undefined;
-  let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM: not part of the content
-  return text;
+  return decodeSource(buf)?.text;
 }

@@ -10,6 +10,7 @@ import { auditWorkspace } from '../../engine/audit';
 import { fixWorkspace } from '../../engine/fixes/workspace';
 import { RULES } from '../../engine/rules';
 import type { RuleId } from '../../engine/types';
+import { decodeSource, encodeSource, type DecodedSource, type SourceEncoding } from '../../engine/sourceEncoding';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
@@ -29,22 +30,19 @@ ${JOBS_USAGE}
 
 Exit codes (as scan, on what remains): 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
 
-const BOM = '\ufeff';
-
-/** The file's text without a BOM, and whether it had one. */
-function readText(abs: string): { text: string; bom: boolean } | undefined {
+/** The file's text as the scan read it, and its encoding, to write it back in. */
+function readText(abs: string): DecodedSource | undefined {
   try {
-    const raw = readFileSync(abs, 'utf8');
-    return raw.startsWith(BOM) ? { text: raw.slice(1), bom: true } : { text: raw, bom: false };
+    return decodeSource(readFileSync(abs));
   } catch {
     return undefined;
   }
 }
 
-async function writeAtomically(abs: string, text: string): Promise<void> {
+async function writeAtomically(abs: string, bytes: Buffer): Promise<void> {
   const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.db-audit-${process.pid}.tmp`);
   const mode = (await fs.stat(abs)).mode;
-  await fs.writeFile(tmp, text, { mode });
+  await fs.writeFile(tmp, bytes, { mode });
   try {
     await fs.rename(tmp, abs);
   } catch (e) {
@@ -75,10 +73,10 @@ export const fixCommand: Command = {
 
     const audit = await auditWorkspace(options);
     if (reportRulesFileErrors(audit, io)) return EXIT_USAGE;
-    const boms = new Set<string>();
+    const encodings = new Map<string, SourceEncoding>();
     const read = (rel: string) => {
       const r = readText(path.resolve(root, rel));
-      if (r?.bom) boms.add(rel);
+      if (r) encodings.set(rel, r.encoding);
       return r?.text;
     };
     const result = fixWorkspace(audit, { read, rules: values.rule as RuleId[] | undefined });
@@ -90,7 +88,7 @@ export const fixCommand: Command = {
         io.stdout.write(createTwoFilesPatch(`a/${rel}`, `b/${rel}`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
         continue;
       }
-      await writeAtomically(path.resolve(root, rel), (boms.has(rel) ? BOM : '') + after);
+      await writeAtomically(path.resolve(root, rel), encodeSource(after, encodings.get(rel) ?? 'utf8'));
       io.stdout.write(`fixed ${rel}\n`);
       for (const line of result.applied.get(rel) ?? []) io.stdout.write(`  ${line}\n`);
     }
