@@ -67,6 +67,21 @@ test('an open document is checked on open and re-checked on change', async () =>
   assert.equal(second.diagnostics.length, 0);
 });
 
+test('a document opened in a virtualenv is not checked (the audit does not look there); one opened beside it is', async () => {
+  mkdirSync(path.join(root, '.venv/lib'), { recursive: true });
+  writeFileSync(path.join(root, '.venv/lib/conf.py'), '');
+  const text = 'import sqlite3\ndb = sqlite3.connect("auth.db")\n';
+  const venv = uri(root, '.venv/lib/conf.py');
+  const opened = uri(root, 'services/opened.py');
+  for (const docUri of [venv, opened]) {
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'python', version: 1, text } });
+  }
+  // Handled in order: once the second document's diagnostics arrive, the first was handled.
+  const second = await client.waitFor('diagnostics of the document the audit reads', () => client.diagnostics.get(opened));
+  assert.deepEqual(second.diagnostics.map((d) => d.code), ['legacy-database']);
+  assert.equal(client.diagnostics.get(venv)?.diagnostics.length ?? 0, 0);
+});
+
 test('a rules file edit re-checks closed files; an invalid rules file gets diagnostics in itself', async () => {
   const rulesUri = uri(root, 'dbaudit.json');
   const closed = uri(root, 'services/closed.py');

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { listedFileAt, walkWorkspace, readSourceText, type WalkOptions } from '../../server/src/engine/workspace';
+import { auditsPath, listedFileAt, walkWorkspace, readSourceText, type WalkOptions } from '../../server/src/engine/workspace';
 import { decodeSource, encodeSource, type SourceEncoding } from '../../server/src/engine/sourceEncoding';
 
 function tree(files: Record<string, string | Buffer>): string {
@@ -96,6 +96,8 @@ async function agreesWithWalk(options: WalkOptions): Promise<string[]> {
   for (const rel of everyPath(options.root)) {
     const one = listedFileAt({ ...options, onTooLarge: (p) => tooLargeOne.push(p) }, rel);
     const byWalk = walked.get(rel);
+    // By its path alone (an open document's check): a regular file the walk lists, or would but for its size.
+    if (lstatSync(path.join(options.root, rel)).isFile()) assert.equal(auditsPath(options, rel), byWalk !== undefined || tooLargeByWalk.includes(rel), `auditsPath ${rel}`);
     assert.deepEqual(one && [one.path, one.kind, one.size, one.gitIgnored, one.absPath], byWalk && [byWalk.path, byWalk.kind, byWalk.size, byWalk.gitIgnored, byWalk.absPath], rel);
   }
   assert.deepEqual(tooLargeOne.sort(), tooLargeByWalk.sort());

@@ -105,3 +105,18 @@ test('a file changed on disk comes in only as the scan would list it: not from a
   await state.diskChanged('data/new.db', true);
   assert.deepEqual(state.walkedFiles().filter((f) => f.kind === 'database'), []);
 });
+
+test('a document open where the audit does not look (git-ignored, a virtualenv, the rules file\'s ignore) is not checked; elsewhere it is, at any size', async () => {
+  const root = workspace({
+    '.gitignore': 'dist/\n',
+    'dbaudit.json': JSON.stringify({ databases: { main: { engine: 'sqlite', file: 'zoe.db', role: 'primary' } }, ignore: ['legacy/**'] }),
+    'dist/db.py': '', '.venv/lib/site.py': '', 'legacy/old.py': '', 'svc/big.py': '', '.env': '',
+  });
+  const state = new WorkspaceState(root, { ...DEFAULT_SETTINGS, maxFileSize: 1024 });
+  await state.scan();
+  const text = 'import sqlite3\nsqlite3.connect("other.db")\n';
+  for (const rel of ['dist/db.py', '.venv/lib/site.py', 'legacy/old.py']) await state.setDocument(rel, text);
+  await state.setDocument('svc/big.py', text + '#'.repeat(2000) + '\n');
+  await state.setDocument('.env', 'DATABASE_PATH=other.db\n');
+  assert.deepEqual([...new Set(state.evaluate().references.map((r) => r.path))].sort(), ['.env', 'svc/big.py']);
+});

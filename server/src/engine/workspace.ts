@@ -162,38 +162,44 @@ function walkRules(options: WalkOptions): WalkRules {
   };
 }
 
+/** Whether a file the walk reads is a database file, and whether git ignores it. */
+interface PathDecision {
+  database: boolean;
+  gitIgnored: boolean;
+}
+
 /**
- * The regular file `rel` (named `name`, in a folder git-ignored or not, under these .gitignore
- * layers) as the walk lists it; undefined when the audit does not read it.
+ * What the walk decides for the file `rel` (named `name`, in a folder git-ignored or not, under
+ * these .gitignore layers) by its path alone; undefined when the audit does not read it.
  */
-function listedFile(rules: WalkRules, rel: string, name: string, dirIgnored: boolean, layers: readonly IgnoreLayer[]): WalkedFile | undefined {
-  const { root, maxSize } = rules;
+function pathDecision(rules: WalkRules, rel: string, name: string, dirIgnored: boolean, layers: readonly IgnoreLayer[]): PathDecision | undefined {
   if (rules.userIgnored(rel)) return undefined;
   const gitIgnored = dirIgnored || ignoredBy(layers, rel, false);
   const database = isSqliteFileName(name);
   if (!database && gitIgnored && !isDotenv(name)) return undefined;
   if (!database && !fileTypeOf(rel)) return undefined;
+  return { database, gitIgnored };
+}
+
+/** The regular file `rel` as the walk lists it (pathDecision, then its size); undefined when the audit does not read it. */
+function listedFile(rules: WalkRules, rel: string, name: string, dirIgnored: boolean, layers: readonly IgnoreLayer[]): WalkedFile | undefined {
+  const decision = pathDecision(rules, rel, name, dirIgnored, layers);
+  if (!decision) return undefined;
   let size: number;
   try {
-    size = statSync(path.join(root, rel)).size;
+    size = statSync(path.join(rules.root, rel)).size;
   } catch {
     return undefined; // vanished or unreadable since the listing
   }
-  if (!database && size > maxSize) {
+  if (!decision.database && size > rules.maxSize) {
     rules.onTooLarge?.(rel, size);
     return undefined;
   }
-  return new ListedFile(root, rel, size, database ? 'database' : 'source', gitIgnored);
+  return new ListedFile(rules.root, rel, size, decision.database ? 'database' : 'source', decision.gitIgnored);
 }
 
-/**
- * The file at `rel` (workspace-relative, `/`-separated) as walkWorkspace would list it, by the
- * same rules, or undefined when a walk would pass it by: for a file changed on disk after the
- * walk, so a language server does not take in what its scan left out (a virtualenv's packages,
- * a git-ignored build folder, a file over the size limit).
- */
-export function listedFileAt(options: WalkOptions, rel: string): WalkedFile | undefined {
-  const rules = walkRules(options);
+/** The walk's state on reaching the folder of `rel`: its .gitignore layers, and whether git ignores it; undefined when the walk never enters it. */
+function walkedFolderOf(rules: WalkRules, rel: string): { name: string; layers: IgnoreLayer[]; dirIgnored: boolean } | undefined {
   const { root, userIgnored } = rules;
   const parts = rel.split('/');
   const name = parts.pop()!;
@@ -208,8 +214,30 @@ export function listedFileAt(options: WalkOptions, rel: string): WalkedFile | un
     dirIgnored ||= ignoredBy(layers, child, true);
     relDir = child;
   }
-  if (!isRegularFile(path.join(root, rel))) return undefined;
-  return listedFile(rules, rel, name, dirIgnored, layers);
+  return { name, layers, dirIgnored };
+}
+
+/**
+ * The file at `rel` (workspace-relative, `/`-separated) as walkWorkspace would list it, by the
+ * same rules, or undefined when a walk would pass it by: for a file changed on disk after the
+ * walk, so a language server does not take in what its scan left out (a virtualenv's packages,
+ * a git-ignored build folder, a file over the size limit).
+ */
+export function listedFileAt(options: WalkOptions, rel: string): WalkedFile | undefined {
+  const rules = walkRules(options);
+  const folder = walkedFolderOf(rules, rel);
+  if (!folder || !isRegularFile(path.join(rules.root, rel))) return undefined;
+  return listedFile(rules, rel, folder.name, folder.dirIgnored, folder.layers);
+}
+
+/**
+ * Whether the audit reads the file at `rel` by its path, whatever its size or contents: for a
+ * document open in an editor, which is checked only where the workspace's audit looks.
+ */
+export function auditsPath(options: WalkOptions, rel: string): boolean {
+  const rules = walkRules(options);
+  const folder = walkedFolderOf(rules, rel);
+  return folder !== undefined && pathDecision(rules, rel, folder.name, folder.dirIgnored, folder.layers) !== undefined;
 }
 
 /** A regular file, not a link (the walk lists neither links nor what they point to). */

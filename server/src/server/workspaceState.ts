@@ -7,12 +7,12 @@ import { promises as fs } from 'node:fs';
 import { AnalysisCache, analyzeWorkspace, loadRulesFile, scanFilterOf, type Evaluation, type RulesFileState } from '../engine/audit';
 import { IncrementalEvaluator } from '../engine/incrementalEvaluation';
 import { parseRulesFile } from '../engine/config/rulesFile';
-import { ENV_ONLY, fileTypeOf } from '../engine/detectors';
+import { ENV_ONLY } from '../engine/detectors';
 import type { ScanFilter } from '../engine/prefilter';
 import { isSqliteFileName } from '../engine/literals';
 import { scanNotices, tooLargeNotice } from '../engine/notices';
 import type { AuditNotice, FileAnalysis } from '../engine/types';
-import { listedFileAt, readSourceText, toPosix, type WalkedFile } from '../engine/workspace';
+import { auditsPath, listedFileAt, readSourceText, toPosix, type WalkedFile, type WalkOptions } from '../engine/workspace';
 import type { ServerSettings } from './settings';
 
 export class WorkspaceState {
@@ -149,12 +149,12 @@ export class WorkspaceState {
       if (this.scanned) await this.recheckIfStale();
       return;
     }
-    if (text === undefined) {
+    // Checked only where the workspace's audit looks (as ESLint and Ruff leave an ignored file open in an editor alone).
+    if (text === undefined || !auditsPath(this.walkOptions(), rel)) {
       this.closeOpen(rel);
       this.openTexts.delete(rel);
       return;
     }
-    if (!fileTypeOf(rel)) return;
     this.openTexts.set(rel, text);
     this.setOpen(rel, this.cache.analyze(rel, text, this.filter, true));
   }
@@ -196,9 +196,13 @@ export class WorkspaceState {
 
   /** The file at `rel` as the walk would list it now, by the walk's rules (a file over the size limit noted). */
   private listed(rel: string): WalkedFile | undefined {
-    const maxFileSize = this.settings.maxFileSize;
-    const onTooLarge = (p: string, size: number) => this.tooLarge.push(tooLargeNotice(p, size, maxFileSize));
-    return listedFileAt({ root: this.root, maxFileSize, ignoreGlobs: this.rulesFile?.config?.ignore, onTooLarge }, rel);
+    const onTooLarge = (p: string, size: number) => this.tooLarge.push(tooLargeNotice(p, size, this.settings.maxFileSize));
+    return listedFileAt({ ...this.walkOptions(), onTooLarge }, rel);
+  }
+
+  /** The walk's options for this folder now: its size limit, and the ignore globs of its rules file (the editor's text when open). */
+  private walkOptions(): WalkOptions {
+    return { root: this.root, maxFileSize: this.settings.maxFileSize, ignoreGlobs: this.rulesFile?.config?.ignore };
   }
 
   private setRulesText(text: string): void {
