@@ -149,8 +149,9 @@ export class WorkspaceState {
       if (this.scanned) await this.recheckIfStale();
       return;
     }
-    // Checked only where the workspace's audit looks (as ESLint and Ruff leave an ignored file open in an editor alone).
-    if (text === undefined || !auditsPath(this.walkOptions(), rel)) {
+    // Checked only where the workspace's audit looks (as ESLint and Ruff leave an ignored file open in an editor alone);
+    // asked when the document opens, not on each edit (it reads the .gitignore files on the way).
+    if (text === undefined || (!this.openTexts.has(rel) && !auditsPath(this.walkOptions(), rel))) {
       this.closeOpen(rel);
       this.openTexts.delete(rel);
       return;
