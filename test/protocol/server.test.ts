@@ -120,6 +120,17 @@ test('a file created on disk is picked up through watched-file events', async ()
   assert.doesNotMatch(JSON.stringify(p), /hunter2/);
 });
 
+test('a folder deleted on disk, reported as one event for the folder, takes its files\' diagnostics with it', async () => {
+  const rel = 'gone/store.py';
+  mkdirSync(path.join(root, 'gone'), { recursive: true });
+  writeFileSync(path.join(root, rel), 'DSN = "postgresql://app:hunter2@db/zoe"\n');
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(root, rel), type: 1 }] });
+  await client.waitFor('diagnostics for the file', () => client.diagnostics.get(uri(root, rel))?.diagnostics.length);
+  rmSync(path.join(root, 'gone'), { recursive: true });
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(root, 'gone'), type: 3 }] });
+  await client.waitFor('the deleted file\'s diagnostics cleared', () => client.diagnostics.get(uri(root, rel))?.diagnostics.length === 0);
+});
+
 test('a file created where the scan does not look (a virtualenv, node_modules) stays out of the diagnostics', async () => {
   const left = ['.venv/lib/python3.11/site-packages/pkg/conf.py', 'node_modules/pkg/conf.js'];
   for (const rel of left) {

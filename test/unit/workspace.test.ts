@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { auditsPath, listedFileAt, walkWorkspace, readSourceText, type WalkOptions } from '../../server/src/engine/workspace';
+import { auditsPath, listedFileAt, walkFolder, walkWorkspace, readSourceText, type WalkOptions } from '../../server/src/engine/workspace';
 import { decodeSource, encodeSource, type SourceEncoding } from '../../server/src/engine/sourceEncoding';
 
 function tree(files: Record<string, string | Buffer>): string {
@@ -97,7 +97,10 @@ async function agreesWithWalk(options: WalkOptions): Promise<string[]> {
     const one = listedFileAt({ ...options, onTooLarge: (p) => tooLargeOne.push(p) }, rel);
     const byWalk = walked.get(rel);
     // By its path alone (an open document's check): a regular file the walk lists, or would but for its size.
-    if (lstatSync(path.join(options.root, rel)).isFile()) assert.equal(auditsPath(options, rel), byWalk !== undefined || tooLargeByWalk.includes(rel), `auditsPath ${rel}`);
+    const stat = lstatSync(path.join(options.root, rel));
+    if (stat.isFile()) assert.equal(auditsPath(options, rel), byWalk !== undefined || tooLargeByWalk.includes(rel), `auditsPath ${rel}`);
+    // A folder (or a link to one) as a watcher reports it created: the walk's files under it, no more.
+    if (!stat.isFile()) assert.deepEqual((await walkFolder(options, rel)).map((f) => f.path), [...walked.keys()].filter((p) => p.startsWith(rel + '/')), `walkFolder ${rel}`);
     assert.deepEqual(one && [one.path, one.kind, one.size, one.gitIgnored, one.absPath], byWalk && [byWalk.path, byWalk.kind, byWalk.size, byWalk.gitIgnored, byWalk.absPath], rel);
   }
   assert.deepEqual(tooLargeOne.sort(), tooLargeByWalk.sort());

@@ -2,7 +2,7 @@
 // database variable are analyzed again when the rules file comes to declare one of their names.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkspaceState } from '../../server/src/server/workspaceState';
@@ -119,4 +119,40 @@ test('a document open where the audit does not look (git-ignored, a virtualenv, 
   await state.setDocument('svc/big.py', text + '#'.repeat(2000) + '\n');
   await state.setDocument('.env', 'DATABASE_PATH=other.db\n');
   assert.deepEqual([...new Set(state.evaluate().references.map((r) => r.path))].sort(), ['.env', 'svc/big.py']);
+});
+
+test('a folder deleted, moved or created on disk is one watcher event: its files go, move or come with it', async () => {
+  const root = workspace({
+    'app.py': 'import sqlite3\nsqlite3.connect("zoe.db")\n',
+    'legacy/auth/store.py': 'import sqlite3\nsqlite3.connect("auth.db")\n',
+    'legacy/auth.db': 'SQLite format 3\0',
+    'legacy/dump.sql': 'CREATE TABLE users (id int);\n' + '-- padding\n'.repeat(200),
+  });
+  const state = new WorkspaceState(root, { ...DEFAULT_SETTINGS, maxFileSize: 1024 });
+  await state.scan();
+  const seen = () => ({
+    references: state.evaluate().references.map((r) => r.path),
+    databases: state.walkedFiles().filter((f) => f.kind === 'database').map((f) => f.path),
+    notices: state.notices().map((n) => n.path),
+  });
+  assert.deepEqual(seen(), { references: ['app.py', 'legacy/auth/store.py'], databases: ['legacy/auth.db'], notices: ['legacy/dump.sql'] });
+
+  // Moved: the watcher reports the old folder deleted and the new one created, not their files.
+  renameSync(path.join(root, 'legacy'), path.join(root, 'old'));
+  await state.diskChanged('legacy', true);
+  await state.diskChanged('old', false);
+  assert.deepEqual(seen(), { references: ['app.py', 'old/auth/store.py'], databases: ['old/auth.db'], notices: ['old/dump.sql'] });
+
+  // Deleted.
+  rmSync(path.join(root, 'old'), { recursive: true });
+  await state.diskChanged('old', true);
+  assert.deepEqual(seen(), { references: ['app.py'], databases: [], notices: [] });
+
+  // Created where the scan does not look: nothing comes in.
+  mkdirSync(path.join(root, 'node_modules/pkg'), { recursive: true });
+  writeFileSync(path.join(root, 'node_modules/pkg/db.js'), 'const url = "postgres://db/app";\n');
+  await state.diskChanged('node_modules', false);
+  // A deleted path the server never read is not taken for a folder.
+  await state.diskChanged('image.png', true);
+  assert.deepEqual(seen(), { references: ['app.py'], databases: [], notices: [] });
 });

@@ -96,7 +96,23 @@ function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean):
  * round trips and garbage), in slices, yielding between them so a language server still answers.
  */
 export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]> {
+  return walkFrom(walkRules(options), '', [], false);
+}
+
+/**
+ * The files the walk lists under the folder `relDir` (workspace-relative), by the same rules as a
+ * walk of the whole workspace (the .gitignore files above it included); none when the walk would
+ * not enter it. For a folder created or moved in after the walk: a file watcher reports only it.
+ */
+export async function walkFolder(options: WalkOptions, relDir: string): Promise<WalkedFile[]> {
   const rules = walkRules(options);
+  const above = walkedFolderOf(rules, relDir);
+  if (!above || !enters(rules, above.name, relDir)) return [];
+  return walkFrom(rules, relDir, above.layers, above.dirIgnored || ignoredBy(above.layers, relDir, true));
+}
+
+/** The walk from the folder `relDir`, in the state the walk reaches it in. */
+async function walkFrom(rules: WalkRules, start: string, startLayers: IgnoreLayer[], startIgnored: boolean): Promise<WalkedFile[]> {
   const { root, userIgnored } = rules;
   const out: WalkedFile[] = [];
   const pause = timeSlicer();
@@ -127,7 +143,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]>
     }
   }
 
-  await visit('', [], false);
+  await visit(start, startLayers, startIgnored);
   return out;
 }
 
@@ -200,7 +216,7 @@ function listedFile(rules: WalkRules, rel: string, name: string, dirIgnored: boo
 
 /** The walk's state on reaching the folder of `rel`: its .gitignore layers, and whether git ignores it; undefined when the walk never enters it. */
 function walkedFolderOf(rules: WalkRules, rel: string): { name: string; layers: IgnoreLayer[]; dirIgnored: boolean } | undefined {
-  const { root, userIgnored } = rules;
+  const { root } = rules;
   const parts = rel.split('/');
   const name = parts.pop()!;
   let layers: IgnoreLayer[] = [];
@@ -210,7 +226,7 @@ function walkedFolderOf(rules: WalkRules, rel: string): { name: string; layers: 
     if (!dirIgnored && isRegularFile(path.join(root, relDir, '.gitignore'))) layers = withGitignore(layers, root, relDir);
     if (part === undefined) break;
     const child = relDir === '' ? part : `${relDir}/${part}`;
-    if (part === '' || part === '.' || part === '..' || skipsFolder(part, child, userIgnored) || !isRealFolder(path.join(root, child))) return undefined;
+    if (!enters(rules, part, child)) return undefined;
     dirIgnored ||= ignoredBy(layers, child, true);
     relDir = child;
   }
@@ -238,6 +254,11 @@ export function auditsPath(options: WalkOptions, rel: string): boolean {
   const rules = walkRules(options);
   const folder = walkedFolderOf(rules, rel);
   return folder !== undefined && pathDecision(rules, rel, folder.name, folder.dirIgnored, folder.layers) !== undefined;
+}
+
+/** Whether the walk enters `rel`, named `name`, from its parent: a real folder (not a link), not skipped. */
+function enters(rules: WalkRules, name: string, rel: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !skipsFolder(name, rel, rules.userIgnored) && isRealFolder(path.join(rules.root, rel));
 }
 
 /** A regular file, not a link (the walk lists neither links nor what they point to). */

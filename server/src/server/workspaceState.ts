@@ -9,10 +9,10 @@ import { IncrementalEvaluator } from '../engine/incrementalEvaluation';
 import { parseRulesFile } from '../engine/config/rulesFile';
 import { ENV_ONLY } from '../engine/detectors';
 import type { ScanFilter } from '../engine/prefilter';
-import { isSqliteFileName } from '../engine/literals';
 import { scanNotices, tooLargeNotice } from '../engine/notices';
 import type { AuditNotice, FileAnalysis } from '../engine/types';
-import { auditsPath, listedFileAt, readSourceText, toPosix, type WalkedFile, type WalkOptions } from '../engine/workspace';
+import { auditsPath, listedFileAt, readSourceText, toPosix, walkFolder, type WalkedFile, type WalkOptions } from '../engine/workspace';
+import { FolderIndex } from './folderIndex';
 import type { ServerSettings } from './settings';
 
 export class WorkspaceState {
@@ -25,6 +25,8 @@ export class WorkspaceState {
   /** Open documents' texts, to re-check them when the rules file declares new variables. */
   private readonly openTexts = new Map<string, string>();
   private databaseFiles = new Set<string>();
+  /** The folders of the files read from disk and the database files (a watcher reports a deleted folder as one event). */
+  private readonly folders = new FolderIndex();
   private gitIgnored = new Set<string>();
   /** Files over the size limit: the last scan's, kept up to date as files change on disk (diskChanged). */
   private tooLarge: AuditNotice[] = [];
@@ -100,6 +102,9 @@ export class WorkspaceState {
     this.merged = new Map(this.disk);
     for (const [p, a] of this.open) this.merged.set(p, a);
     this.databaseFiles = new Set(result.files.filter((f) => f.kind === 'database').map((f) => f.path));
+    this.folders.clear();
+    for (const p of this.disk.keys()) this.folders.add(p);
+    for (const p of this.databaseFiles) this.folders.add(p);
     this.gitIgnored = new Set(result.files.filter((f) => f.gitIgnored).map((f) => f.path));
     this.filesScanned = result.filesScanned;
     this.tooLarge = result.notices.filter((n) => n.reason === 'too-large');
@@ -167,9 +172,10 @@ export class WorkspaceState {
   }
 
   /**
-   * A file changed, appeared or vanished on disk. It is taken in only as the scan's walk would list
-   * it (listedFileAt): a package installed into a virtualenv, a git-ignored build or a file over the
-   * size limit stays out, as it does at the next scan.
+   * A file or folder changed, appeared or vanished on disk (a watcher reports a folder deleted,
+   * created or moved as one event). A file is taken in only as the scan's walk would list it
+   * (listedFileAt, walkFolder): a package installed into a virtualenv, a git-ignored build or a
+   * file over the size limit stays out, as it does at the next scan.
    */
   async diskChanged(rel: string, deleted: boolean): Promise<void> {
     if (this.isRulesFile(rel)) {
@@ -177,28 +183,45 @@ export class WorkspaceState {
       if (this.scanned) await this.recheckIfStale();
       return;
     }
-    this.tooLarge = this.tooLarge.filter((n) => n.path !== rel); // listed() notes it again if it still is
-    const listed = deleted ? undefined : this.listed(rel);
-    if (listed?.gitIgnored) this.gitIgnored.add(rel);
-    else this.gitIgnored.delete(rel);
-    if (isSqliteFileName(rel)) {
-      if (listed) this.databaseFiles.add(rel);
-      else this.databaseFiles.delete(rel);
-      return;
-    }
-    if (!listed) {
-      this.deleteDisk(rel);
-      return;
-    }
-    const text = await readSourceText(path.join(this.root, rel));
-    if (text === undefined) this.deleteDisk(rel);
-    else this.setDisk(rel, this.cache.analyze(rel, text, this.filter));
+    if (this.folders.holds(rel)) this.forgetFolder(rel); // deleted, or moved: what is there now is walked below
+    this.tooLarge = this.tooLarge.filter((n) => n.path !== rel); // noted again below if it still is
+    this.gitIgnored.delete(rel);
+    const onTooLarge = (p: string, size: number) => this.tooLarge.push(tooLargeNotice(p, size, this.settings.maxFileSize));
+    const options = { ...this.walkOptions(), onTooLarge };
+    const listed = deleted ? undefined : listedFileAt(options, rel);
+    if (!listed) this.forgetFile(rel); // gone, or not read (any more)
+    if (deleted) return;
+    for (const file of listed ? [listed] : await walkFolder(options, rel)) await this.takeFile(file);
   }
 
-  /** The file at `rel` as the walk would list it now, by the walk's rules (a file over the size limit noted). */
-  private listed(rel: string): WalkedFile | undefined {
-    const onTooLarge = (p: string, size: number) => this.tooLarge.push(tooLargeNotice(p, size, this.settings.maxFileSize));
-    return listedFileAt({ ...this.walkOptions(), onTooLarge }, rel);
+  /** A file the walk lists, read (again) from disk. */
+  private async takeFile(file: WalkedFile): Promise<void> {
+    if (file.gitIgnored) this.gitIgnored.add(file.path);
+    if (file.kind === 'database') {
+      if (!this.databaseFiles.has(file.path)) this.folders.add(file.path);
+      this.databaseFiles.add(file.path);
+      return;
+    }
+    const text = await readSourceText(path.join(this.root, file.path));
+    if (text === undefined) this.deleteDisk(file.path);
+    else this.setDisk(file.path, this.cache.analyze(file.path, text, this.filter));
+  }
+
+  /** Drops what is known of the file `rel`: its analysis from disk, its being a database file, git-ignored. */
+  private forgetFile(rel: string): void {
+    this.gitIgnored.delete(rel);
+    if (this.databaseFiles.delete(rel)) this.folders.remove(rel);
+    this.deleteDisk(rel);
+  }
+
+  /** Drops every file known under the folder `rel`. */
+  private forgetFolder(rel: string): void {
+    const under = rel + '/';
+    const inside = (p: string) => p.startsWith(under);
+    for (const p of [...this.disk.keys()].filter(inside)) this.forgetFile(p);
+    for (const p of [...this.databaseFiles].filter(inside)) this.forgetFile(p);
+    for (const p of [...this.gitIgnored].filter(inside)) this.gitIgnored.delete(p);
+    this.tooLarge = this.tooLarge.filter((n) => !inside(n.path));
   }
 
   /** The walk's options for this folder now: its size limit, and the ignore globs of its rules file (the editor's text when open). */
@@ -236,12 +259,13 @@ export class WorkspaceState {
 
   // `merged` is kept up to date rather than built per evaluation (a 10k-entry copy per keystroke).
   private setDisk(rel: string, analysis: FileAnalysis): void {
+    if (!this.disk.has(rel)) this.folders.add(rel);
     this.disk.set(rel, analysis);
     if (!this.open.has(rel)) this.merged.set(rel, analysis);
   }
 
   private deleteDisk(rel: string): void {
-    this.disk.delete(rel);
+    if (this.disk.delete(rel)) this.folders.remove(rel);
     if (!this.open.has(rel)) this.merged.delete(rel);
   }
 
