@@ -106,6 +106,7 @@ export async function walkWorkspace(options: WalkOptions): Promise<WalkedFile[]>
  */
 export async function walkFolder(options: WalkOptions, relDir: string): Promise<WalkedFile[]> {
   const rules = walkRules(options);
+  if (!isRealFolder(path.join(rules.root, relDir))) return []; // a file, or gone: no .gitignore read for it
   const above = walkedFolderOf(rules, relDir);
   if (!above || !enters(rules, above.name, relDir)) return [];
   return walkFrom(rules, relDir, above.layers, above.dirIgnored || ignoredBy(above.layers, relDir, true));
