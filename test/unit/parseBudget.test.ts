@@ -1,7 +1,7 @@
 // tree-sitter's error recovery takes quadratic time (or worse) on a long run of what a grammar
 // cannot read; parseWithinBudget (treeSitter.ts) stops such a parse, and the detectors read the
-// file as they do without a grammar; a fix, whose result cannot then be checked, is not offered. Each file is read in a child process with a time limit: the
-// shell one took minutes before the budget.
+// file as they do without a grammar; a fix, whose result cannot then be checked, is not offered.
+// Each file is read in a child process with a time limit: the shell one took minutes before the budget.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

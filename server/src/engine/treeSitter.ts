@@ -5,8 +5,6 @@ import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, type Tree } from '@vscode/tree-sitter-wasm';
 import type { GrammarName } from './types';
 
-export type { GrammarName };
-
 const languages = new Map<GrammarName, Language>();
 const parsers = new Map<GrammarName, Parser>();
 let loading: Promise<void> | undefined;

@@ -11,7 +11,7 @@ import { globMatcher } from './rules/context';
 import { timeSlicer } from './timeSlice';
 import { isSqliteFileName } from './literals';
 import { fileTypeOf } from './detectors';
-import { decodeSource } from './sourceEncoding';
+import { decodeSource, type DecodedSource } from './sourceEncoding';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
@@ -293,13 +293,18 @@ export async function readSourceText(absPath: string): Promise<string | undefine
 
 /** readSourceText, blocking: for a scan worker, and for a small tree's in-process scan (a promise per file costs more there). */
 export function readSourceTextSync(absPath: string): string | undefined {
+  return readSourceSync(absPath)?.text;
+}
+
+/** A source file's text and the encoding it was read in (`db-audit fix` writes it back in that one); undefined for binaries. */
+export function readSourceSync(absPath: string): DecodedSource | undefined {
   let buf: Buffer;
   try {
     buf = readFileSync(absPath);
   } catch {
     return undefined;
   }
-  return sourceText(buf);
+  return decodeSource(buf);
 }
 
 function sourceText(buf: Buffer): string | undefined {

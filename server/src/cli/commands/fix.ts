@@ -2,7 +2,7 @@
 // repeated to a fixed point), or print them as a unified diff with --dry-run. Files are written
 // atomically (temp file + rename), keeping their BOM and line endings.
 
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
@@ -10,7 +10,8 @@ import { auditWorkspace } from '../../engine/audit';
 import { fixWorkspace } from '../../engine/fixes/workspace';
 import { RULES } from '../../engine/rules';
 import type { RuleId } from '../../engine/types';
-import { decodeSource, encodeSource, type DecodedSource, type SourceEncoding } from '../../engine/sourceEncoding';
+import { encodeSource, type SourceEncoding } from '../../engine/sourceEncoding';
+import { readSourceSync } from '../../engine/workspace';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath } from '../command';
 import { reportRulesFileErrors } from './scan';
 
@@ -29,15 +30,6 @@ ${JOBS_USAGE}
   -h, --help             Show this help
 
 Exit codes (as scan, on what remains): 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
-
-/** The file's text as the scan read it, and its encoding, to write it back in. */
-function readText(abs: string): DecodedSource | undefined {
-  try {
-    return decodeSource(readFileSync(abs));
-  } catch {
-    return undefined;
-  }
-}
 
 async function writeAtomically(abs: string, bytes: Buffer): Promise<void> {
   const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.db-audit-${process.pid}.tmp`);
@@ -75,7 +67,7 @@ export const fixCommand: Command = {
     if (reportRulesFileErrors(audit, io)) return EXIT_USAGE;
     const encodings = new Map<string, SourceEncoding>();
     const read = (rel: string) => {
-      const r = readText(path.resolve(root, rel));
+      const r = readSourceSync(path.resolve(root, rel));
       if (r) encodings.set(rel, r.encoding);
       return r?.text;
     };

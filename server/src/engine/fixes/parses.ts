@@ -5,7 +5,8 @@ import * as jsonc from 'jsonc-parser';
 import { fileTypeOf } from '../detectors';
 import { javascriptSyntaxErrors } from './lazyJavaScript';
 import { parseAllDocuments } from 'yaml';
-import { parserFor, parseWithinBudget, type GrammarName } from '../treeSitter';
+import { parserFor, parseWithinBudget } from '../treeSitter';
+import type { GrammarName } from '../types';
 
 function treeSitterErrors(grammar: GrammarName, text: string): number {
   const tree = parseWithinBudget(parserFor(grammar), text);

@@ -220,7 +220,8 @@ export function buildSqlitePlans(inspection: SqliteInspection, creates: CreateSt
         entry.touched = true;
         entry.parts.push(`${added} from ${source.path}`);
         if (key) plan.checks.push(keyCoverageCheck(alias, source.path, s.name, key));
-        mergedFrom.set(lower(s.name), [...(mergedFrom.get(lower(s.name)) ?? []), { path: source.path, absPath: source.absPath, table: s }]);
+        if (!mergedFrom.has(lower(s.name))) mergedFrom.set(lower(s.name), []);
+        mergedFrom.get(lower(s.name))!.push({ path: source.path, absPath: source.absPath, table: s });
       }
     }
     for (const e of expected.values()) {

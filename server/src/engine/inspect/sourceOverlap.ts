@@ -68,7 +68,10 @@ export function readSourceOverlap(query: OverlapQuery, options: CompareOptions =
           if (!other) continue;
           e.shared.rows++;
           const differs = e.columns.filter((_, i) => !sameValue(row[e.at[i]], other[key.length + i]));
-          if (differs.length > 0 && e.shared.differing++ < keep) e.shared.examples.push({ key: showKey(key, keyValues), columns: differs });
+          if (differs.length > 0) {
+            if (e.shared.differing < keep) e.shared.examples.push({ key: showKey(key, keyValues), columns: differs });
+            e.shared.differing++;
+          }
           break; // the first file that holds the key is the one whose row is kept
         }
       }

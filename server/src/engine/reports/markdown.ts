@@ -1,9 +1,16 @@
 // `--format markdown`: the inventory table people paste into a consolidation plan.
 
-import { actionFor, noticeLines, roleLabel, type ReportInput } from './model';
+import type { AuditNotice } from '../types';
+import { actionFor, roleLabel, type ReportInput } from './model';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|');
+}
+
+/** The notices as Markdown lines (none when there are none): the scan's and, through it, the workspace report's. */
+function noticeLines(notices: readonly AuditNotice[]): string[] {
+  if (notices.length === 0) return [];
+  return ['', '## Not audited in full', '', ...notices.map((n) => `- \`${n.path.replace(/`/g, "'")}\`: ${n.message}`)];
 }
 
 export function markdownReport(input: ReportInput): string {

@@ -12,12 +12,6 @@ export interface ReportInput {
   notices: readonly AuditNotice[];
 }
 
-/** The notices as Markdown lines (none when there are none): the scan's and the workspace report's. */
-export function noticeLines(notices: readonly AuditNotice[]): string[] {
-  if (notices.length === 0) return [];
-  return ['', '## Not audited in full', '', ...notices.map((n) => `- \`${n.path.replace(/`/g, "'")}\`: ${n.message}`)];
-}
-
 /** What a person should do about a database, for the consolidation table. */
 export function actionFor(db: DatabaseSummary): string {
   switch (db.role) {
