@@ -18,6 +18,8 @@ export interface CliOptions {
   cwd?: string;
   /** Env entries to set; one set to undefined is removed. */
   env?: Record<string, string | undefined>;
+  /** Run as this user and group (the caller must be root): what another user may not read. */
+  user?: { uid: number; gid: number };
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
@@ -27,7 +29,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     else env[k] = v;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env, stdio: ['ignore', 'pipe', 'pipe'], ...options.user });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

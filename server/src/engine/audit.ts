@@ -18,7 +18,7 @@ import { analysisOfOutcome, outcomeOf, type RuledOutKeys, type RuledOutOutcome }
 import { timeSlicer } from './timeSlice';
 import type { AuditNotice, DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
 import { DEFAULT_MAX_FILE_SIZE, readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
-import { scanNotices, tooLargeNotice } from './notices';
+import { scanNotices, tooLargeNotice, unreadableNotice } from './notices';
 import { SERVER_WORKER_YOUNG_MB, scanInWorkers, workerScript } from './scanPool';
 import { availableParallelism } from 'node:os';
 
@@ -410,6 +410,7 @@ async function analyzeHere(
   filter: ScanFilter,
   cache: AnalysisCache,
   onFile: (index: number, rel: string, analysis: FileAnalysis | undefined) => void,
+  onReadError: (rel: string, code: string) => void,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const pause = timeSlicer();
@@ -417,7 +418,7 @@ async function analyzeHere(
     await pause();
     signal?.throwIfAborted();
     const f = sources[i];
-    const text = readSourceTextSync(f.absPath);
+    const text = readSourceTextSync(f.absPath, (code) => onReadError(f.path, code));
     onFile(i, f.path, text === undefined ? undefined : cache.analyze(f.path, text, filter));
   }
 }
@@ -433,9 +434,12 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   const rulesFile = await loadRulesFile(root, options.configPath);
   const config = rulesFile?.config;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const tooLarge: AuditNotice[] = [];
-  const onTooLarge = (rel: string, size: number) => tooLarge.push(tooLargeNotice(rel, size, maxFileSize));
-  const files = await walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, onTooLarge });
+  // What the walk and the reads left out: files too large, files and folders this user may not read.
+  const leftOut: AuditNotice[] = [];
+  const onTooLarge = (rel: string, size: number) => leftOut.push(tooLargeNotice(rel, size, maxFileSize));
+  const onUnreadable = (rel: string, what: 'file' | 'folder', code: string) => leftOut.push(unreadableNotice(rel, what, code));
+  const onReadError = (rel: string, code: string) => onUnreadable(rel, 'file', code);
+  const files = await walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, onTooLarge, onUnreadable });
   const cache = options.cache ?? new AnalysisCache();
   const filter = scanFilterOf(config);
   const sources = files.filter((f) => f.kind === 'source');
@@ -451,14 +455,14 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   const script = workers > 0 ? workerScript() : undefined;
   // Offloading is the language server's scan: its workers' memory counts more than their speed.
   const youngGenerationMb = options.offload ? SERVER_WORKER_YOUNG_MB : undefined;
-  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile, youngGenerationMb, onOutOfMemory: options.onWorkerOutOfMemory }, script);
-  else await analyzeHere(sources, filter, cache, onFile, options.signal);
+  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile, onReadError, youngGenerationMb, onOutOfMemory: options.onWorkerOutOfMemory }, script);
+  else await analyzeHere(sources, filter, cache, onFile, onReadError, options.signal);
   // In walk order, whatever order the workers finished in.
   const analyses = new Map<string, FileAnalysis>();
   sources.forEach((f, i) => {
     if (results[i]) analyses.set(f.path, results[i]!);
   });
-  return { root, filesScanned: analyses.size, rulesFile, files, analyses, notices: scanNotices(tooLarge, analyses) };
+  return { root, filesScanned: analyses.size, rulesFile, files, analyses, notices: scanNotices(leftOut, analyses) };
 }
 
 export async function auditWorkspace(options: AuditOptions): Promise<AuditResult> {

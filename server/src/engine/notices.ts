@@ -1,5 +1,6 @@
-// What the audit could not read in full: files over the size limit, and files whose parse ran
-// past its time budget (treeSitter.ts). Each is a notice in the reports and the server's log, so
+// What the audit could not read in full: files over the size limit, files and folders it may not
+// read (another user's, as a Docker volume often is), and files whose parse ran past its time
+// budget (treeSitter.ts). Each is a notice in the reports and the server's log, so
 // a workspace's references are never dropped without a word.
 
 import type { AuditNotice, FileAnalysis, GrammarName } from './types';
@@ -17,6 +18,21 @@ export function tooLargeNotice(path: string, size: number, limit: number): Audit
   };
 }
 
+/** What an error code of the file system says, in words. */
+const READ_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+};
+
+/** A file or folder the audit may not read (`code`: the file system's error code). */
+export function unreadableNotice(path: string, what: 'file' | 'folder', code: string): AuditNotice {
+  const words = READ_ERRORS[code];
+  return { path, reason: 'unreadable', message: `not audited: the ${what} could not be read (${words ? `${words}, ${code}` : code})` };
+}
+
 /** A file read without `grammar` because its parse ran past the budget. */
 export function unparsedNotice(path: string, grammar: GrammarName): AuditNotice {
   return {
@@ -26,9 +42,9 @@ export function unparsedNotice(path: string, grammar: GrammarName): AuditNotice 
   };
 }
 
-/** The notices of a scan, sorted by path: the walk's `tooLarge` ones and the analyses' own. */
-export function scanNotices(tooLarge: readonly AuditNotice[], analyses: ReadonlyMap<string, FileAnalysis>): AuditNotice[] {
-  const notices = [...tooLarge];
+/** The notices of a scan, sorted by path: the walk's and the reads' (too large, unreadable) and the analyses' own. */
+export function scanNotices(walked: readonly AuditNotice[], analyses: ReadonlyMap<string, FileAnalysis>): AuditNotice[] {
+  const notices = [...walked];
   for (const [path, analysis] of analyses) if (analysis.unparsed) notices.push(unparsedNotice(path, analysis.unparsed));
   return notices.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

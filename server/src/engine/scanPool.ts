@@ -172,6 +172,8 @@ export interface PoolScan {
   onOutOfMemory?(heapLimitMb: number): void;
   /** Each file's analysis as it arrives, with its index in `files`; undefined for a file that could not be read as text. */
   onFile(index: number, path: string, analysis: FileAnalysis | undefined): void;
+  /** A file that could not be read, and why (the file system's error code), before its onFile. */
+  onReadError?(path: string, code: string): void;
 }
 
 /**
@@ -287,6 +289,7 @@ function runWorkers(scan: PoolScan, script: string, setup: WorkerSetup, pool: St
             job = undefined;
             m.results.forEach((r, k) => {
               if (r.path !== files[done[k]].path) throw new Error(`scan worker: ${r.path} answered for ${files[done[k]].path}`);
+              if (r.outcome === 'unreadable' && r.error !== undefined) scan.onReadError?.(r.path, r.error);
               scan.onFile(done[k], r.path, analysisOf(r, scan.cache, pool, scan.filter));
             });
           }

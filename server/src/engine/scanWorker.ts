@@ -26,9 +26,9 @@ export interface WorkerSetup {
 /** A batch: [workspace-relative path, absolute path] pairs. */
 export type WorkerJob = Array<[string, string]>;
 
-/** One file's outcome; files that could not be read (or are binary) are `unreadable`. */
+/** One file's outcome; files that could not be read (`error`: the file system's code, unless gone) or are binary are `unreadable`. */
 export type WorkerResult =
-  | { path: string; outcome: 'unreadable' }
+  | { path: string; outcome: 'unreadable'; error?: string }
   | { path: string; outcome: RuledOutOutcome; key?: string }
   | { path: string; outcome: 'known'; key: string }
   | { path: string; outcome: 'analyzed'; key: string; analysis: PostedAnalysis };
@@ -54,8 +54,9 @@ interface Held {
 }
 
 function analyzeOne(rel: string, abs: string, setup: WorkerSetup, held: Held): WorkerResult {
-  const text = readSourceTextSync(abs);
-  if (text === undefined) return { path: rel, outcome: 'unreadable' };
+  let error: string | undefined;
+  const text = readSourceTextSync(abs, (code) => (error = code));
+  if (text === undefined) return error === undefined ? { path: rel, outcome: 'unreadable' } : { path: rel, outcome: 'unreadable', error };
   const type = fileTypeOf(rel);
   // Hashed first only when ruled-out keys are kept: else the prefilter spares most files the hash.
   let key = held.ruledOut && type ? analysisKey(rel, text) : undefined;

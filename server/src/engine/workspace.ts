@@ -62,6 +62,17 @@ export interface WalkOptions {
   ignoreGlobs?: readonly string[];
   /** A file the audit would read but that is larger than `maxFileSize`: left out, and told here. */
   onTooLarge?(path: string, size: number): void;
+  /**
+   * A folder the walk may not list, or a file it may not stat (another user's: `code` is the file
+   * system's error, EACCES): left out, and told here. Not one that vanished since it was listed.
+   */
+  onUnreadable?(path: string, what: 'file' | 'folder', code: string): void;
+}
+
+/** A file system error's code, or undefined when the path is simply gone (removed since it was listed): nothing to tell. */
+function failureCode(e: unknown): string | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : (code ?? String(e));
 }
 
 interface IgnoreLayer {
@@ -124,8 +135,10 @@ async function walkFrom(rules: WalkRules, start: string, startLayers: IgnoreLaye
     let entries: Dirent[];
     try {
       entries = readdirSync(absDir, { withFileTypes: true });
-    } catch {
-      return; // unreadable folder: nothing to audit there
+    } catch (e) {
+      const code = failureCode(e);
+      if (code !== undefined) rules.onUnreadable?.(relDir === '' ? '.' : relDir, 'folder', code);
+      return;
     }
     const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
     if (gitignore && !dirIgnored) layers = withGitignore(layers, root, relDir);
@@ -168,6 +181,7 @@ interface WalkRules {
   maxSize: number;
   userIgnored(rel: string): boolean;
   onTooLarge: WalkOptions['onTooLarge'];
+  onUnreadable: WalkOptions['onUnreadable'];
 }
 
 function walkRules(options: WalkOptions): WalkRules {
@@ -176,6 +190,7 @@ function walkRules(options: WalkOptions): WalkRules {
     maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     userIgnored: globMatcher(options.ignoreGlobs ?? []),
     onTooLarge: options.onTooLarge,
+    onUnreadable: options.onUnreadable,
   };
 }
 
@@ -205,8 +220,10 @@ function listedFile(rules: WalkRules, rel: string, name: string, dirIgnored: boo
   let size: number;
   try {
     size = statSync(path.join(rules.root, rel)).size;
-  } catch {
-    return undefined; // vanished or unreadable since the listing
+  } catch (e) {
+    const code = failureCode(e);
+    if (code !== undefined) rules.onUnreadable?.(rel, 'file', code);
+    return undefined;
   }
   if (!decision.database && size > rules.maxSize) {
     rules.onTooLarge?.(rel, size);
@@ -280,31 +297,43 @@ function isRealFolder(abs: string): boolean {
   }
 }
 
-/** Reads a source file as text (UTF-8, or UTF-16 with a BOM: sourceEncoding.ts); undefined for binaries. */
-export async function readSourceText(absPath: string): Promise<string | undefined> {
+/** Told why a file could not be read (the file system's error code, EACCES), unless it is simply gone. */
+export type OnReadError = (code: string) => void;
+
+/**
+ * Reads a source file as text (UTF-8, or UTF-16 with a BOM: sourceEncoding.ts); undefined for
+ * binaries and for files that cannot be read (`onError` says why, unless the file is gone).
+ */
+export async function readSourceText(absPath: string, onError?: OnReadError): Promise<string | undefined> {
   let buf: Buffer;
   try {
     buf = await fs.readFile(absPath);
-  } catch {
-    return undefined;
+  } catch (e) {
+    return failedRead(e, onError);
   }
   return sourceText(buf);
 }
 
 /** readSourceText, blocking: for a scan worker, and for a small tree's in-process scan (a promise per file costs more there). */
-export function readSourceTextSync(absPath: string): string | undefined {
-  return readSourceSync(absPath)?.text;
+export function readSourceTextSync(absPath: string, onError?: OnReadError): string | undefined {
+  return readSourceSync(absPath, onError)?.text;
 }
 
-/** A source file's text and the encoding it was read in (`db-audit fix` writes it back in that one); undefined for binaries. */
-export function readSourceSync(absPath: string): DecodedSource | undefined {
+/** A source file's text and the encoding it was read in (`db-audit fix` writes it back in that one); undefined for binaries and unreadable files. */
+export function readSourceSync(absPath: string, onError?: OnReadError): DecodedSource | undefined {
   let buf: Buffer;
   try {
     buf = readFileSync(absPath);
-  } catch {
-    return undefined;
+  } catch (e) {
+    return failedRead(e, onError);
   }
   return decodeSource(buf);
+}
+
+function failedRead(e: unknown, onError: OnReadError | undefined): undefined {
+  const code = failureCode(e);
+  if (code !== undefined) onError?.(code);
+  return undefined;
 }
 
 function sourceText(buf: Buffer): string | undefined {
