@@ -32,9 +32,12 @@ export class TestClient {
   readonly connection: ProtocolConnection;
   stderr = '';
 
-  /** `args` after `node`: the built server over stdio unless a test starts another entry point (a bundle, a bin). */
-  constructor(args: string[] = [SERVER_MAIN, '--stdio'], env: NodeJS.ProcessEnv = process.env) {
-    this.child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+  /**
+   * `args` after `node`: the built server over stdio unless a test starts another entry point (a
+   * bundle, a bin); `user`: run as that user and group (the tests must run as root).
+   */
+  constructor(args: string[] = [SERVER_MAIN, '--stdio'], env: NodeJS.ProcessEnv = process.env, user?: { uid: number; gid: number }) {
+    this.child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env, ...user });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

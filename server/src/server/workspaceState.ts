@@ -9,7 +9,7 @@ import { IncrementalEvaluator } from '../engine/incrementalEvaluation';
 import { parseRulesFile } from '../engine/config/rulesFile';
 import { ENV_ONLY } from '../engine/detectors';
 import type { ScanFilter } from '../engine/prefilter';
-import { scanNotices, tooLargeNotice } from '../engine/notices';
+import { scanNotices, tooLargeNotice, unreadableNotice } from '../engine/notices';
 import type { AuditNotice, FileAnalysis } from '../engine/types';
 import { auditsPath, listedFileAt, readSourceText, toPosix, walkFolder, type WalkedFile, type WalkOptions } from '../engine/workspace';
 import { FolderIndex } from './folderIndex';
@@ -28,8 +28,11 @@ export class WorkspaceState {
   /** The folders of the files read from disk and the database files (a watcher reports a deleted folder as one event). */
   private readonly folders = new FolderIndex();
   private gitIgnored = new Set<string>();
-  /** Files over the size limit: the last scan's, kept up to date as files change on disk (diskChanged). */
-  private tooLarge: AuditNotice[] = [];
+  /**
+   * What the walk and the reads left out (files over the size limit, files and folders this user
+   * may not read): the last scan's, kept up to date as files change on disk (diskChanged).
+   */
+  private leftOut: AuditNotice[] = [];
   private rulesState: RulesFileState | undefined;
   /** What the prefilter knows of the rules file (the variables it declares). */
   private filter: ScanFilter = scanFilterOf(undefined);
@@ -74,11 +77,11 @@ export class WorkspaceState {
   }
 
   /**
-   * Files not read in full: the last scan's too-large ones (but those analyzed since, open in an
-   * editor or changed on disk), and the analyses, open documents' included, whose parse ran out.
+   * Files not read in full: the last scan's too-large and unreadable ones (but those analyzed since,
+   * open in an editor or changed on disk), and the analyses, open documents' included, whose parse ran out.
    */
   notices(): AuditNotice[] {
-    return scanNotices(this.tooLarge.filter((n) => !this.merged.has(n.path)), this.merged);
+    return scanNotices(this.leftOut.filter((n) => !this.merged.has(n.path)), this.merged);
   }
 
   /** Walks and analyzes the whole folder. */
@@ -107,7 +110,7 @@ export class WorkspaceState {
     for (const p of this.databaseFiles) this.folders.add(p);
     this.gitIgnored = new Set(result.files.filter((f) => f.gitIgnored).map((f) => f.path));
     this.filesScanned = result.filesScanned;
-    this.tooLarge = result.notices.filter((n) => n.reason === 'too-large');
+    this.leftOut = result.notices.filter((n) => n.reason !== 'parse-budget'); // those are the analyses' own
     for (const n of result.notices) this.log?.(`Not audited in full: ${path.join(this.root, n.path)}: ${n.message}`);
     this.rulesFile = result.rulesFile;
     this.stale = false; // the scan used this rules file
@@ -184,25 +187,26 @@ export class WorkspaceState {
       return;
     }
     if (this.folders.holds(rel)) this.forgetFolder(rel); // deleted, or moved: what is there now is walked below
-    this.tooLarge = this.tooLarge.filter((n) => n.path !== rel); // noted again below if it still is
+    this.leftOut = this.leftOut.filter((n) => n.path !== rel); // noted again below if it still is
     this.gitIgnored.delete(rel);
-    const onTooLarge = (p: string, size: number) => this.tooLarge.push(tooLargeNotice(p, size, this.settings.maxFileSize));
-    const options = { ...this.walkOptions(), onTooLarge };
+    const onTooLarge = (p: string, size: number) => this.leftOut.push(tooLargeNotice(p, size, this.settings.maxFileSize));
+    const onUnreadable = (p: string, what: 'file' | 'folder', code: string) => this.leftOut.push(unreadableNotice(p, what, code));
+    const options = { ...this.walkOptions(), onTooLarge, onUnreadable };
     const listed = deleted ? undefined : listedFileAt(options, rel);
     if (!listed) this.forgetFile(rel); // gone, or not read (any more)
     if (deleted) return;
-    for (const file of listed ? [listed] : await walkFolder(options, rel)) await this.takeFile(file);
+    for (const file of listed ? [listed] : await walkFolder(options, rel)) await this.takeFile(file, onUnreadable);
   }
 
   /** A file the walk lists, read (again) from disk. */
-  private async takeFile(file: WalkedFile): Promise<void> {
+  private async takeFile(file: WalkedFile, onUnreadable: NonNullable<WalkOptions['onUnreadable']>): Promise<void> {
     if (file.gitIgnored) this.gitIgnored.add(file.path);
     if (file.kind === 'database') {
       if (!this.databaseFiles.has(file.path)) this.folders.add(file.path);
       this.databaseFiles.add(file.path);
       return;
     }
-    const text = await readSourceText(path.join(this.root, file.path));
+    const text = await readSourceText(path.join(this.root, file.path), (code) => onUnreadable(file.path, 'file', code));
     if (text === undefined) this.deleteDisk(file.path);
     else this.setDisk(file.path, this.cache.analyze(file.path, text, this.filter));
   }
@@ -221,7 +225,7 @@ export class WorkspaceState {
     for (const p of [...this.disk.keys()].filter(inside)) this.forgetFile(p);
     for (const p of [...this.databaseFiles].filter(inside)) this.forgetFile(p);
     for (const p of [...this.gitIgnored].filter(inside)) this.gitIgnored.delete(p);
-    this.tooLarge = this.tooLarge.filter((n) => !inside(n.path));
+    this.leftOut = this.leftOut.filter((n) => !inside(n.path));
   }
 
   /** The walk's options for this folder now: its size limit, and the ignore globs of its rules file (the editor's text when open). */

@@ -1,0 +1,60 @@
+// The language server, run as a user who may not read some of the workspace: its report lists
+// what it could not read as the CLI's does, and a file opened to it later is read and no longer listed.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { runCli } from '../helpers/cli';
+import { TestClient, SERVER_MAIN, uri } from '../helpers/lspClient';
+import { READER, READER_ENV, unreadableTree, type UnreadableTree } from '../helpers/unreadableTree';
+
+let tree: UnreadableTree;
+let client: TestClient;
+
+interface JsonReport {
+  references: Array<{ path: string; target: string }>;
+  notices: Array<{ path: string; reason: string }>;
+}
+
+before(async () => {
+  tree = unreadableTree(
+    {
+      'app.py': 'URL = "postgresql://app@db:5432/zoe"\n',
+      'config/settings.py': 'URL = "postgresql://app@db:5432/auth"\n',
+      'pgdata/base.env': 'DATABASE_URL=postgresql://app@db:5432/secret\n',
+    },
+    { files: ['config/settings.py'], folders: ['pgdata'], listOnly: [] },
+  );
+  client = new TestClient([SERVER_MAIN, '--stdio'], { ...process.env, ...READER_ENV }, READER);
+  await client.initialize(tree.root);
+  await client.waitForIdle('the startup scan');
+});
+
+after(async () => {
+  await client?.stop();
+  tree.remove();
+});
+
+async function serverReport(): Promise<string> {
+  const result = (await client.connection.sendRequest('dbAudit/report', { folder: pathToFileURL(tree.root).href, format: 'json' })) as { content: string };
+  return result.content;
+}
+
+test('the server\'s report lists the unreadable file and folder, as the CLI\'s does', async () => {
+  const content = await serverReport();
+  const cli = await runCli(['report', tree.root, '--format', 'json'], { ...(READER ? { user: READER } : {}), env: READER_ENV });
+  assert.equal(content, cli.stdout);
+  const report = JSON.parse(content) as JsonReport;
+  assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['config/settings.py', 'unreadable'], ['pgdata', 'unreadable']]);
+  assert.deepEqual(report.references.map((r) => `${r.path} ${r.target}`), ['app.py zoe']);
+});
+
+test('a file opened to the reader and changed on disk is read, and its notice goes', async () => {
+  tree.open('config/settings.py');
+  const from = client.notifications.length;
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(tree.root, 'config/settings.py'), type: 2 }] });
+  await client.waitForIdle('the re-check', from);
+  const report = JSON.parse(await serverReport()) as JsonReport;
+  assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['pgdata', 'unreadable']]);
+  assert.deepEqual(report.references.map((r) => `${r.path} ${r.target}`), ['app.py zoe', 'config/settings.py auth']);
+});
