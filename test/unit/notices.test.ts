@@ -84,4 +84,8 @@ test('the CLI says so on stderr for a report file, and the notices survive its c
   const inventory = await runCli(['inventory', root, '--max-file-size', String(LIMIT)]);
   assert.equal(inventory.code, 0, inventory.stderr);
   assert.equal(inventory.stderr, EXPECTED.map((n) => `db-audit: not audited in full: ${n.path}: ${n.message}\n`).join(''));
+  // Nor has fix's summary: what it did not read, it did not fix either.
+  const fix = await runCli(['fix', root, '--dry-run', '--max-file-size', String(LIMIT)]);
+  assert.equal(fix.code, 0, fix.stderr);
+  assert.equal(fix.stderr, EXPECTED.map((n) => `db-audit: not audited in full: ${n.path}: ${n.message}\n`).join(''));
 });

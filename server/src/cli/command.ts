@@ -3,6 +3,7 @@
 
 import { promises as fs } from 'node:fs';
 import type { AuditOptions } from '../engine/audit';
+import type { AuditNotice } from '../engine/types';
 import * as path from 'node:path';
 
 export const EXIT_OK = 0;
@@ -12,6 +13,14 @@ export const EXIT_USAGE = 2;
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown };
+}
+
+/**
+ * Each file (or folder) the audit did not read in full, a line on stderr: for the commands whose
+ * output has no place for them (inventory, fix), where a reference in such a file may be missing.
+ */
+export function writeNotices(notices: readonly AuditNotice[], io: CliIo): void {
+  for (const n of notices) io.stderr.write(`db-audit: not audited in full: ${n.path}: ${n.message}\n`);
 }
 
 /** A mistake in how the command was called: reported with a pointer to `--help`, exit 2. */

@@ -12,7 +12,7 @@ import { RULES } from '../../engine/rules';
 import type { RuleId } from '../../engine/types';
 import { encodeSource, type SourceEncoding } from '../../engine/sourceEncoding';
 import { readSourceSync } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath, writeNotices } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit fix [PATH] [options]
@@ -90,6 +90,7 @@ export const fixCommand: Command = {
       io.stdout.write(`${values['dry-run'] ? 'would leave' : 'left'} for a person (no safe automatic fix):\n`);
       for (const f of left) io.stdout.write(`  ${f.path}:${f.range.start.line + 1}:${f.range.start.character + 1}  ${f.severity}  ${f.rule}  ${f.message}\n`);
     }
+    writeNotices(audit.notices, io);
     const verb = values['dry-run'] ? 'would change' : 'changed';
     io.stdout.write(`${verb} ${changedPaths.length} file${changedPaths.length === 1 ? '' : 's'}; ${left.length} finding${left.length === 1 ? '' : 's'} left\n`);
     return result.remaining.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;

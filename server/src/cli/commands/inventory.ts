@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { auditWorkspace } from '../../engine/audit';
 import { inventoryOfAudit } from '../../engine/inventory';
 import { inventoryMarkdown } from '../../engine/reports/inventoryMarkdown';
-import { EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath } from '../command';
+import { EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath, writeNotices } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit inventory [PATH] [options]
@@ -33,8 +33,7 @@ export const inventoryCommand: Command = {
     const result = await auditWorkspace(await auditOptionsOf(values, positionals[0]));
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     io.stdout.write(inventoryMarkdown(await inventoryOfAudit(result)));
-    // The inventory has no place for them: a module's references in such a file may be missing.
-    for (const n of result.notices) io.stderr.write(`db-audit: not audited in full: ${n.path}: ${n.message}\n`);
+    writeNotices(result.notices, io);
     return EXIT_OK;
   },
 };
