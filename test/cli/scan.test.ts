@@ -535,6 +535,44 @@ test('--output FILE writes the report there and prints nothing', async () => {
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), report);
 });
 
+test('--output into folders that do not exist yet creates them, as a CI job\'s `reports/` is', async () => {
+  const dir = tempWorkspace({});
+  const out = path.join(dir, 'reports/ci/db-audit.json');
+  const r = await run(['scan', FIXTURE, '--format', 'json', '--output', out]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), report);
+});
+
+test('an --output or --cache that cannot be used is a usage error before the audit runs: no cache is written', async () => {
+  const dir = tempWorkspace({ 'a-file': 'x\n' });
+  const cache = path.join(dir, 'cache');
+  const cases: Array<[string[], RegExp]> = [
+    [['scan', FIXTURE, '--cache', cache, '--output', dir], /^db-audit: cannot write the report to .*: it is a folder$/m],
+    [['scan', FIXTURE, '--cache', cache, '--output', path.join(dir, 'a-file/report.json')], /^db-audit: cannot write the report to .*a-file\/report\.json: .*a-file is not a folder$/m],
+    [['report', FIXTURE, '--output', path.join(dir, 'a-file/report.md')], /^db-audit: cannot write the report to .*a-file\/report\.md: .*a-file is not a folder$/m],
+    [['inspect', FIXTURE, '--output', dir], /^db-audit: cannot write the report to .*: it is a folder$/m],
+    [['plan', FIXTURE, '--output', dir], /^db-audit: cannot write the report to .*: it is a folder$/m],
+    [['scan', FIXTURE, '--cache', path.join(dir, 'a-file')], /^db-audit: --cache .*a-file is not a folder$/m],
+    [['scan', FIXTURE, '--cache', path.join(dir, 'a-file/cache')], /^db-audit: --cache .*a-file\/cache: .*a-file is not a folder$/m],
+  ];
+  for (const [args, reason] of cases) {
+    const r = await run(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, reason, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+  }
+  assert.equal(existsSync(cache), false, 'no audit ran: its cache would be there');
+});
+
+test('a cache that cannot be saved is a warning: the report is still written and the exit code is the findings\'', async () => {
+  // Where the cache file goes, a folder with a file in it: the store can be read (as empty) but not replaced.
+  const cache = tempWorkspace({ 'db-audit-analyses.json/keep': 'x\n' });
+  const r = await run(['scan', FIXTURE, '--format', 'json', '--cache', cache]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), report);
+  assert.match(r.stderr, /^db-audit: warning: the cache could not be saved to .*: (EISDIR|ENOTEMPTY|EEXIST|EPERM)/m);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Exit codes on other workspaces and bad usage
 

@@ -26,6 +26,59 @@ export function writeNotices(notices: readonly AuditNotice[], io: CliIo): void {
 /** A mistake in how the command was called: reported with a pointer to `--help`, exit 2. */
 export class UsageError extends Error {}
 
+/** A file system error's code (EACCES, ENOSPC), or its message when it has none. */
+export function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** The first path from `dir` up that exists, when it is not a folder: what stops a folder being made there. */
+async function fileInTheWay(dir: string): Promise<string | undefined> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const s = await fs.stat(d).catch(() => undefined);
+    if (s) return s.isDirectory() ? undefined : d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Makes the folder `dir` (and those above it); a message on why it cannot be made. */
+async function makeFolder(dir: string): Promise<string | undefined> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    return undefined;
+  } catch (e) {
+    const file = await fileInTheWay(dir);
+    return file !== undefined ? `${file} is not a folder` : errorCode(e);
+  }
+}
+
+/**
+ * Readies `file` for a report before the audit runs, which takes a while on a large tree (a CI job
+ * should not lose it to a missing folder at its end): makes the file's folder, as ESLint's
+ * `--output-file` does, and refuses a folder in the file's place.
+ */
+export async function prepareOutput(file: string): Promise<void> {
+  if ((await fs.stat(file).catch(() => undefined))?.isDirectory()) throw new UsageError(`cannot write the report to ${file}: it is a folder`);
+  const problem = await makeFolder(path.dirname(path.resolve(file)));
+  if (problem !== undefined) throw new UsageError(`cannot write the report to ${file}: ${problem}`);
+}
+
+/** Writes a report prepared for by prepareOutput; an error names the file. */
+export async function writeOutput(file: string, text: string): Promise<void> {
+  try {
+    await fs.writeFile(file, text);
+  } catch (e) {
+    throw new Error(`cannot write the report to ${file}: ${errorCode(e)}`);
+  }
+}
+
+/** Readies the folder of `--cache DIR` before the audit runs: made if missing, refused when a file is in the way. */
+export async function prepareCacheFolder(dir: string): Promise<void> {
+  const s = await fs.stat(dir).catch(() => undefined);
+  if (s && !s.isDirectory()) throw new UsageError(`--cache ${dir} is not a folder`);
+  const problem = s ? undefined : await makeFolder(dir);
+  if (problem !== undefined) throw new UsageError(`--cache ${dir}: ${problem}`);
+}
+
 export interface Command {
   /** The command's own usage text (`db-audit <command> --help`). */
   usage: string;

@@ -2,7 +2,6 @@
 // absorbs (found in the workspace by name), files named with --sqlite, and Postgres databases
 // named with --postgres (only those: a URL found in the workspace is never connected to).
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRulesFile } from '../../engine/audit';
@@ -11,7 +10,7 @@ import { inspectPostgres, maskConnection, type PostgresInspection } from '../../
 import { comparePostgres, prefixedTablesOf } from '../../engine/inspect/pgCompare';
 import { INSPECT_FORMATS, renderInspectReport } from '../../engine/inspect/report';
 import { toPosix, walkWorkspace } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, formatOf } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, formatOf, prepareOutput, writeOutput } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit inspect [PATH] [options]
@@ -55,6 +54,7 @@ export const inspectCommand: Command = {
       if (!/^postgres(ql)?:\/\//i.test(url)) throw new UsageError(`--postgres takes a postgres:// URL, got '${maskConnection(url)}'`);
     }
     const root = await workspaceRoot(positionals[0]);
+    if (values.output) await prepareOutput(values.output);
 
     const rulesFile = await loadRulesFile(root, values.config);
     if (reportRulesFileErrors({ rulesFile }, io)) return EXIT_USAGE;
@@ -76,7 +76,7 @@ export const inspectCommand: Command = {
       ? { prefixed: prefixedTablesOf(postgres, config), postgresDuplicates: await comparePostgres(values.postgres.map((url, i) => ({ url, inspection: postgres[i] })), config) }
       : {};
     const report = renderInspectReport(format, { sqlite, postgres, findings, ...pg });
-    if (values.output) await fs.writeFile(values.output, report);
+    if (values.output) await writeOutput(values.output, report);
     else io.stdout.write(report);
     return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   },

@@ -2,7 +2,6 @@
 // for a person to review; with `--apply --backup DIR`, runs it against the target (the only
 // write the tool ever makes) after backing up every involved file.
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRulesFile } from '../../engine/audit';
@@ -12,7 +11,7 @@ import { readSqlitePlans, renderSqlitePlan } from '../../engine/inspect/plan';
 import { buildPostgresPlan, type PgLayout } from '../../engine/inspect/pgPlan';
 import { inspectPostgres, maskConnection } from '../../engine/inspect/postgres';
 import { walkWorkspace } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, prepareOutput, writeOutput } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit plan [PATH] [options]
@@ -71,6 +70,7 @@ export const planCommand: Command = {
       if (!/^postgres(ql)?:\/\//i.test(url)) throw new UsageError(`--postgres takes a postgres:// URL, got '${maskConnection(url)}'`);
     }
     const root = await workspaceRoot(positionals[0]);
+    if (values.output) await prepareOutput(values.output);
     const rulesFile = await loadRulesFile(root, values.config);
     if (reportRulesFileErrors({ rulesFile }, io)) return EXIT_USAGE;
     const config = rulesFile?.config;
@@ -82,7 +82,7 @@ export const planCommand: Command = {
         named.push({ url, inspection });
       }
       const script = buildPostgresPlan(config, named, values.option as PgLayout | undefined);
-      if (values.output) await fs.writeFile(values.output, script);
+      if (values.output) await writeOutput(values.output, script);
       else io.stdout.write(script);
       return EXIT_OK;
     }
@@ -95,11 +95,11 @@ export const planCommand: Command = {
     }
     const script = plans.map(renderSqlitePlan).join('\n');
     if (!values.apply) {
-      if (values.output) await fs.writeFile(values.output, script);
+      if (values.output) await writeOutput(values.output, script);
       else io.stdout.write(script);
       return EXIT_OK;
     }
-    if (values.output) await fs.writeFile(values.output, script);
+    if (values.output) await writeOutput(values.output, script);
     let code = EXIT_OK;
     for (const plan of plans) {
       const r = await applySqlitePlan(plan, path.resolve(values.backup!));

@@ -2,7 +2,6 @@
 // inventory, every finding) as Markdown, HTML, JSON or SARIF, the same content the extension's
 // Audit Workspace shows.
 
-import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditWorkspace } from '../../engine/audit';
 import { reportInspection } from '../../engine/inspect/forReport';
@@ -10,7 +9,7 @@ import { inventoryOfAudit } from '../../engine/inventory';
 import { renderReport } from '../../engine/reports';
 import { htmlReport } from '../../engine/reports/html';
 import { workspaceMarkdownReport } from '../../engine/reports/inventoryMarkdown';
-import { EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath, formatOf } from '../command';
+import { EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type Command, printUsage, checkOnePath, formatOf, prepareOutput, writeOutput } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 export const WORKSPACE_REPORT_FORMATS = ['markdown', 'html', 'json', 'sarif'] as const;
@@ -48,6 +47,7 @@ export const reportCommand: Command = {
     checkOnePath('report', positionals);
     const format = formatOf(values.format, WORKSPACE_REPORT_FORMATS);
     const options = await auditOptionsOf(values, positionals[0]);
+    if (values.output) await prepareOutput(values.output);
 
     const result = await auditWorkspace(options);
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
@@ -57,7 +57,7 @@ export const reportCommand: Command = {
       const input = { ...result, inventory: await inventoryOfAudit(result), ...(inspection ? { inspection } : {}) };
       report = format === 'html' ? htmlReport(input) : workspaceMarkdownReport(input);
     } else report = renderReport(format, result);
-    if (values.output) await fs.writeFile(values.output, report);
+    if (values.output) await writeOutput(values.output, report);
     else io.stdout.write(report);
     return EXIT_OK;
   },

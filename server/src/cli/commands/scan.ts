@@ -1,11 +1,10 @@
 // `db-audit scan`: audit a workspace against its rules file and render a report.
 
-import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { auditWorkspace, type AuditResult } from '../../engine/audit';
+import { auditWorkspace, type AnalysisCache, type AuditResult } from '../../engine/audit';
 import { loadAnalysisCache, saveAnalysisCache } from '../../engine/analysisStore';
 import { REPORT_FORMATS, renderReport } from '../../engine/reports';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type CliIo, type Command, printUsage, checkOnePath, formatOf } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type CliIo, type Command, printUsage, checkOnePath, formatOf, errorCode, prepareCacheFolder, prepareOutput, writeOutput } from '../command';
 
 const USAGE = `Usage: db-audit scan [PATH] [options]
 
@@ -38,6 +37,15 @@ export function reportRulesFileErrors(result: Pick<AuditResult, 'rulesFile'>, io
   return true;
 }
 
+/** Stores the cache; one that cannot be written costs the next run its speed, not this run its report. */
+async function saveCache(dir: string, cache: AnalysisCache, io: CliIo): Promise<void> {
+  try {
+    await saveAnalysisCache(dir, cache);
+  } catch (e) {
+    io.stderr.write(`db-audit: warning: the cache could not be saved to ${dir}: ${errorCode(e)} (the report is not affected)\n`);
+  }
+}
+
 export const scanCommand: Command = {
   usage: USAGE,
   async run(args, io) {
@@ -56,14 +64,16 @@ export const scanCommand: Command = {
     checkOnePath('scan', positionals);
     const format = formatOf(values.format, REPORT_FORMATS);
     const options = await auditOptionsOf(values, positionals[0]);
+    if (values.output) await prepareOutput(values.output);
+    if (values.cache) await prepareCacheFolder(values.cache);
 
     const cache = values.cache ? await loadAnalysisCache(values.cache) : undefined;
     const result = await auditWorkspace({ ...options, cache });
-    if (values.cache && cache) await saveAnalysisCache(values.cache, cache);
+    if (values.cache && cache) await saveCache(values.cache, cache, io);
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     const colour = format === 'text' && !values.output && io.stdout.isTTY === true && !process.env.NO_COLOR;
     const report = renderReport(format, result, { colour });
-    if (values.output) await fs.writeFile(values.output, report);
+    if (values.output) await writeOutput(values.output, report);
     else io.stdout.write(report);
     // A text report on the terminal lists them itself; a file or a machine format gets a word on stderr too.
     if (result.notices.length > 0 && (format !== 'text' || values.output)) {
