@@ -86,6 +86,11 @@ test('inspect --sqlite compares named files without a rules file; usage errors e
   const bad = await run(['inspect', dir, '--format', 'sarif']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown format 'sarif'/);
+  // A file named on the command line that is not there is a mistake in the call (as --config's is), not a report line.
+  const missing = await run(['inspect', dir, '--sqlite', 'no-such.db'], dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^db-audit: --sqlite no-such\.db: no such file$/m);
+  assert.equal(missing.stdout, '');
   const notPg = await run(['inspect', dir, '--postgres', 'mysql://root:hunter2@db/x']);
   assert.equal(notPg.code, 2);
   assert.doesNotMatch(notPg.stderr, /hunter2/);

@@ -2,6 +2,7 @@
 // absorbs (found in the workspace by name), files named with --sqlite, and Postgres databases
 // named with --postgres (only those: a URL found in the workspace is never connected to).
 
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRulesFile } from '../../engine/audit';
@@ -53,6 +54,8 @@ export const inspectCommand: Command = {
     for (const url of values.postgres) {
       if (!/^postgres(ql)?:\/\//i.test(url)) throw new UsageError(`--postgres takes a postgres:// URL, got '${maskConnection(url)}'`);
     }
+    // A file found in the workspace that cannot be opened gets a reason in the report; one named here that is not there is a mistake in the call.
+    for (const file of values.sqlite) if (!existsSync(file)) throw new UsageError(`--sqlite ${file}: no such file`);
     const root = await workspaceRoot(positionals[0]);
     if (values.output) await prepareOutput(values.output);
 
