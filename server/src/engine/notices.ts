@@ -42,9 +42,9 @@ export function unparsedNotice(path: string, grammar: GrammarName): AuditNotice 
   };
 }
 
-/** The notices of a scan, sorted by path: the walk's and the reads' (too large, unreadable) and the analyses' own. */
-export function scanNotices(walked: readonly AuditNotice[], analyses: ReadonlyMap<string, FileAnalysis>): AuditNotice[] {
-  const notices = [...walked];
+/** The notices of a scan, sorted by path: what the walk and the reads left out (too large, unreadable) and the analyses' own. */
+export function scanNotices(leftOut: readonly AuditNotice[], analyses: ReadonlyMap<string, FileAnalysis>): AuditNotice[] {
+  const notices = [...leftOut];
   for (const [path, analysis] of analyses) if (analysis.unparsed) notices.push(unparsedNotice(path, analysis.unparsed));
   return notices.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
