@@ -21,8 +21,9 @@ export interface UnreadableTree {
 }
 
 /**
- * `files` written under a new temp folder; `closedFiles` and `closedFolders` (workspace-relative)
- * then closed to the reader, `listOnly` folders left listable but not enterable.
+ * `files` written under a new temp folder; then `closed.files` and `closed.folders` (workspace-relative)
+ * closed to the reader, and `closed.listOnly` folders left listable but not enterable. The
+ * repository itself must be readable by the reader (it runs the built CLI and server).
  */
 export function unreadableTree(files: Record<string, string>, closed: { files: string[]; folders: string[]; listOnly: string[] }): UnreadableTree {
   const root = mkdtempSync(path.join(tmpdir(), 'dbaudit-unreadable-'));
