@@ -88,4 +88,12 @@ test('the CLI says so on stderr for a report file, and the notices survive its c
   const fix = await runCli(['fix', root, '--dry-run', '--max-file-size', String(LIMIT)]);
   assert.equal(fix.code, 0, fix.stderr);
   assert.equal(fix.stderr, EXPECTED.map((n) => `db-audit: not audited in full: ${n.path}: ${n.message}\n`).join(''));
+  // Nor has init's starter rules file: a database named only in such a file is not in it.
+  const init = await runCli(['init', root, '--max-file-size', String(LIMIT)]);
+  try {
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal(init.stderr, EXPECTED.map((n) => `db-audit: not audited in full: ${n.path}: ${n.message}\n`).join(''));
+  } finally {
+    rmSync(path.join(root, 'dbaudit.json'), { force: true });
+  }
 });

@@ -320,6 +320,11 @@ export interface AuditOptions {
   root: string;
   /** The rules file; defaults to `<root>/dbaudit.json` when it exists. */
   configPath?: string;
+  /**
+   * Audit what the workspace has, not what a rules file says (`db-audit init`): none is read,
+   * and `<root>/dbaudit.json` is not analyzed as one of its files.
+   */
+  withoutRulesFile?: boolean;
   maxFileSize?: number;
   cache?: AnalysisCache;
   /** Called as files are analyzed (for progress reporting). */
@@ -431,7 +436,7 @@ async function analyzeHere(
 export async function analyzeWorkspace(options: AuditOptions): Promise<WorkspaceAnalysis> {
   const root = path.resolve(options.root);
   await loadGrammars();
-  const rulesFile = await loadRulesFile(root, options.configPath);
+  const rulesFile = options.withoutRulesFile ? undefined : await loadRulesFile(root, options.configPath);
   const config = rulesFile?.config;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // What the walk and the reads left out: files too large, files and folders this user may not read.
@@ -442,7 +447,7 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   const files = await walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, onTooLarge, onUnreadable });
   const cache = options.cache ?? new AnalysisCache();
   const filter = scanFilterOf(config);
-  const sources = files.filter((f) => f.kind === 'source');
+  const sources = files.filter((f) => f.kind === 'source' && !(options.withoutRulesFile && f.path === RULES_FILE_NAME));
   const results: Array<FileAnalysis | undefined> = new Array(sources.length);
   let done = 0;
   const onFile = (index: number, rel: string, analysis: FileAnalysis | undefined) => {

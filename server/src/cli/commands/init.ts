@@ -4,11 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AnalysisCache, evaluate, RULES_FILE_NAME, scanFilterOf } from '../../engine/audit';
+import { analyzeWorkspace, evaluate, RULES_FILE_NAME } from '../../engine/audit';
 import { starterRulesFile } from '../../engine/config/starterRules';
-import { loadGrammars } from '../../engine/treeSitter';
-import { readSourceText, walkWorkspace } from '../../engine/workspace';
-import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath } from '../command';
+import { EXIT_OK, EXIT_USAGE, parseMaxFileSize, workspaceRoot, type Command, printUsage, checkOnePath, writeNotices } from '../command';
 
 const USAGE = `Usage: db-audit init [PATH] [options]
 
@@ -43,20 +41,14 @@ export const initCommand: Command = {
     }
 
     // The audit without a rules file: what the workspace has, not what an old file says.
-    await loadGrammars();
-    const files = await walkWorkspace({ root, maxFileSize });
-    const cache = new AnalysisCache();
-    const filter = scanFilterOf(undefined);
-    const analyses = new Map<string, ReturnType<AnalysisCache['analyze']>>();
-    for (const f of files) {
-      if (f.kind !== 'source' || f.path === RULES_FILE_NAME) continue;
-      const text = await readSourceText(f.absPath);
-      if (text !== undefined) analyses.set(f.path, cache.analyze(f.path, text, filter));
-    }
-    const evaluation = evaluate({ analyses, databaseFiles: files.filter((f) => f.kind === 'database').map((f) => f.path), config: undefined, isGitIgnored: () => false });
-    const text = starterRulesFile(evaluation.references, files.filter((f) => f.kind === 'database').map((f) => f.path));
+    const scanned = await analyzeWorkspace({ root, maxFileSize, withoutRulesFile: true });
+    const databaseFiles = scanned.files.filter((f) => f.kind === 'database').map((f) => f.path);
+    const evaluation = evaluate({ analyses: scanned.analyses, databaseFiles, config: undefined, isGitIgnored: () => false });
+    const text = starterRulesFile(evaluation.references, databaseFiles);
     await fs.writeFile(target, text);
     io.stdout.write(`Wrote ${path.relative(process.cwd(), target) || RULES_FILE_NAME}. Review it, then run 'db-audit scan'.\n`);
+    // The starter file has no place for them: a database named only in such a file is not in it.
+    writeNotices(scanned.notices, io);
     return EXIT_OK;
   },
 };
