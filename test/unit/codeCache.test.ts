@@ -92,3 +92,40 @@ test('NODE_DISABLE_COMPILE_CACHE=1 turns it off', () => {
   assert.deepEqual(r, { answer: 42, dirname: dir, sep: path.sep });
   assert.throws(() => readdirSync(cacheDir), { code: 'ENOENT' });
 });
+
+/**
+ * A worker thread started with the main thread's settings (codeCacheSettings(), as scanPool.ts
+ * passes them in WorkerSetup) and requiring the file there: its outcome and whether it loaded.
+ * `mainRequires`: the main thread then requires it too (and so writes its code at exit). A cache
+ * file is per process's arguments (here this `-e` script), so only this script's runs share one.
+ */
+function runInWorker(cacheDir: string, mainRequires: boolean): Run {
+  const workerScript = [
+    `const cc = require(${JSON.stringify(CODE_CACHE)});`,
+    `const { workerData, parentPort } = require('node:worker_threads');`,
+    `cc.cacheCompiledCode(workerData.files, workerData.variant, workerData.dir);`,
+    `const m = require(${JSON.stringify(target)});`,
+    `parentPort.postMessage({ outcome: cc.codeCacheOutcomes().get(${JSON.stringify(target)}), answer: m.answer(), dirname: m.dirname, sep: m.sep });`,
+  ].join('\n');
+  const script = [
+    `const cc = require(${JSON.stringify(CODE_CACHE)});`,
+    `cc.cacheCompiledCode([${JSON.stringify(target)}], 'test', ${JSON.stringify(cacheDir)});`,
+    `const { Worker } = require('node:worker_threads');`,
+    `new Worker(${JSON.stringify(workerScript)}, { eval: true, workerData: cc.codeCacheSettings() }).on('message', (m) => {`,
+    `  console.log(JSON.stringify(m));`,
+    `  if (process.argv[1] === 'main') require(${JSON.stringify(target)});`,
+    `});`,
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['-e', script, mainRequires ? 'main' : 'worker only'], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Run;
+}
+
+test('a worker thread given the main thread\'s settings uses its cached code, and writes none', () => {
+  const cacheDir = path.join(dir, 'cache-worker');
+  assert.deepEqual(runInWorker(cacheDir, false), { outcome: 'compiled', answer: 42, dirname: dir, sep: path.sep });
+  assert.throws(() => readdirSync(cacheDir), { code: 'ENOENT' }, 'only the main thread writes');
+  assert.equal(runInWorker(cacheDir, true).outcome, 'compiled'); // and the main thread writes it at exit
+  assert.equal(cacheFiles(cacheDir).length, 1);
+  assert.deepEqual(runInWorker(cacheDir, false), { outcome: 'used', answer: 42, dirname: dir, sep: path.sep });
+});

@@ -7,12 +7,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AnalysisCache, analyzeWorkspace, auditWorkspace, defaultJobs, scanFilterOf, workerCount, type AuditResult } from '../../server/src/engine/audit';
-import { batches, LARGE_FILE_BYTES, largeFileGroups, OTHER_LARGE_FILES_HEAP_MB, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, WORKER_HEAP_MB, type PoolScan } from '../../server/src/engine/scanPool';
+import { batches, LARGE_FILE_BYTES, largeFileGroups, OTHER_LARGE_FILES_HEAP_MB, raisedHeapLimit, scanInWorkers, SERVER_WORKER_YOUNG_MB, shareStrings, smallFiles, workerLimits, workerScript, workerSetup, WORKER_HEAP_MB, type PoolScan } from '../../server/src/engine/scanPool';
 import { generateTree, writeTree } from '../../bench/generate';
 import type { WalkedFile } from '../../server/src/engine/workspace';
 import { PackedAnalysis, packTables, tableCount } from '../../server/src/engine/packedTables';
 import { RuledOutKeys } from '../../server/src/engine/ruledOutKeys';
 import { StringPool } from '../../server/src/engine/stringPool';
+import { cacheCompiledCode, codeCacheSettings } from '../../server/src/engine/codeCache';
 import type { DbReference, FileAnalysis, TableReference } from '../../server/src/engine/types';
 
 let root: string;
@@ -258,4 +259,21 @@ test('an analysis from a worker keeps its values when its repeated strings are s
   assert.deepEqual(shared.references.map((r) => Object.keys(r)), references.map((r) => Object.keys(r)), 'the same keys in the same order, none added for an absent optional one');
   const none = shareStrings(path, { references: [], tables: packTables([]) }, pool);
   assert.deepEqual(none, { references: [], tables: [] }, 'a file without tables keeps a plain analysis');
+});
+
+test('workers are started with this process\'s code cache, when it has one (codeCache.ts: the compiler\'s compiled code)', () => {
+  const scan = { filter: scanFilterOf(undefined), cache: new AnalysisCache() };
+  assert.equal(codeCacheSettings(), undefined);
+  assert.equal(workerSetup(scan).codeCache, undefined);
+  const saved = process.env.NODE_DISABLE_COMPILE_CACHE;
+  delete process.env.NODE_DISABLE_COMPILE_CACHE;
+  try {
+    // A file no test requires: the hook this installs never fires here.
+    const dir = path.join(os.tmpdir(), 'dbaudit-no-such-cache');
+    cacheCompiledCode([path.join(dir, 'never-required.js')], '--liftoff-only', dir);
+  } finally {
+    if (saved !== undefined) process.env.NODE_DISABLE_COMPILE_CACHE = saved;
+  }
+  assert.deepEqual(workerSetup(scan).codeCache, codeCacheSettings());
+  assert.deepEqual(workerSetup(scan).codeCache?.variant, '--liftoff-only');
 });

@@ -22,6 +22,20 @@ const loader = Module as unknown as { prototype: { _compile: Compile }; wrap(con
 
 const outcomes = new Map<string, CodeCacheOutcome>();
 
+/** What cacheCompiledCode was called with: scan workers use the same cached code (they never write it). */
+export interface CodeCacheSettings {
+  files: string[];
+  variant: string;
+  dir: string;
+}
+
+let settings: CodeCacheSettings | undefined;
+
+/** This process's code cache (undefined when off): for a scan worker's setup (scanPool.ts). */
+export function codeCacheSettings(): CodeCacheSettings | undefined {
+  return settings;
+}
+
 /** The outcome for each hooked file compiled so far (tests, and a reader of `--cpu-prof` wondering). */
 export function codeCacheOutcomes(): ReadonlyMap<string, CodeCacheOutcome> {
   return outcomes;
@@ -35,12 +49,14 @@ export function defaultCodeCacheDir(): string {
 
 /**
  * Compiles `files` (absolute paths of CommonJS files, when they are required) with their cached
- * code from `dir`, and writes it at this process's exit when there was none or V8 rejected it.
+ * code from `dir`, and writes it at this process's exit when there was none or V8 rejected it
+ * (only the main thread writes: a worker thread given the same settings reads it).
  * `variant` names V8 flags set at run time (`v8.setFlagsFromString`), which change what V8
  * accepts: processes with other flags keep their own files rather than overwrite each other's.
  */
 export function cacheCompiledCode(files: readonly string[], variant: string, dir = defaultCodeCacheDir()): void {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return;
+  settings = { files: [...files], variant, dir };
   const targets = new Set(files);
   const original = loader.prototype._compile;
   loader.prototype._compile = function (content, filename) {

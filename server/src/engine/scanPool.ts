@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { AnalysisCache } from './audit';
+import { codeCacheSettings } from './codeCache';
 import { fileTypeOf, type FileType } from './detectors';
 import type { ScanFilter } from './prefilter';
 import { PackedAnalysis } from './packedTables';
@@ -225,6 +226,17 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache, pool: StringPool, fil
   }
 }
 
+/** What every worker of a scan is started with: the filter, what the cache holds, this process's code cache. */
+export function workerSetup(scan: Pick<PoolScan, 'filter' | 'cache'>): WorkerSetup {
+  const codeCache = codeCacheSettings();
+  return {
+    filter: scan.filter,
+    known: scan.cache.size > 0 ? scan.cache.keys() : [],
+    ...(scan.cache.ruledOut ? { ruledOut: scan.cache.ruledOut.entries(scan.filter) } : {}),
+    ...(codeCache ? { codeCache } : {}),
+  };
+}
+
 /**
  * Analyzes `files` in worker threads; resolves when every file is done, rejects on the first
  * failure or on abort. Files up to LARGE_FILE_BYTES first; the larger ones once those workers
@@ -233,11 +245,7 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache, pool: StringPool, fil
  * replaced by one with a higher limit, which takes its batch again.
  */
 export async function scanInWorkers(scan: PoolScan, script: string): Promise<void> {
-  const setup: WorkerSetup = {
-    filter: scan.filter,
-    known: scan.cache.size > 0 ? scan.cache.keys() : [],
-    ...(scan.cache.ruledOut ? { ruledOut: scan.cache.ruledOut.entries(scan.filter) } : {}),
-  };
+  const setup = workerSetup(scan);
   const pool = new StringPool();
   const large: number[] = [];
   await runWorkers(scan, script, setup, pool, batches(scan.files, smallFiles(scan.files, large)), scan.heapLimitMb ?? SMALL_FILES_HEAP_MB);

@@ -4,6 +4,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { analysisKey } from './analysisKey';
+import { cacheCompiledCode, type CodeCacheSettings } from './codeCache';
 import { detectorFor, fileTypeOf, ruledOut } from './detectors';
 import type { ScanFilter } from './prefilter';
 import { outcomeOf, type RuledOutOutcome } from './ruledOutKeys';
@@ -21,6 +22,8 @@ export interface WorkerSetup {
    * (AnalysisCache.ruledOut): then every file is hashed first, and its key posted when ruled out.
    */
   ruledOut?: Array<[string, RuledOutOutcome]>;
+  /** The main thread's code cache (codeCache.ts): the TypeScript compiler compiled from it here too, ~85 ms less per worker. */
+  codeCache?: CodeCacheSettings;
 }
 
 /** A batch: [workspace-relative path, absolute path] pairs. */
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
   const port = parentPort!;
   const setup = workerData as WorkerSetup;
   const held: Held = { known: new Set(setup.known), ruledOut: setup.ruledOut && new Map(setup.ruledOut) };
+  // Before the JS/TS detector requires the compiler (on its first file).
+  if (setup.codeCache) cacheCompiledCode(setup.codeCache.files, setup.codeCache.variant, setup.codeCache.dir);
   await loadGrammars();
   port.on('message', (job: WorkerJob) => {
     const results: WorkerResult[] = [];
