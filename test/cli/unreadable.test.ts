@@ -42,15 +42,21 @@ for (const jobs of ['1', '2']) {
       [
         ['config/settings.py', 'unreadable'],
         ['listonly/db.py', 'unreadable'],
-        ['pgdata', 'unreadable'],
+        ['pgdata/', 'unreadable'],
       ],
     );
     assert.match(report.notices[0].message, /not audited: the file could not be read \(permission denied, EACCES\)/);
     assert.match(report.notices[1].message, /not audited: the file could not be read \(permission denied, EACCES\)/);
     assert.match(report.notices[2].message, /not audited: the folder could not be read \(permission denied, EACCES\)/);
-    assert.match(r.stderr, /3 files were not audited in full/);
+    assert.match(r.stderr, /^db-audit: 2 files and 1 folder were not audited in full/m);
   });
 }
+
+test('inspect says on stderr which folders it could not look in for the rules file\'s SQLite files', async () => {
+  const r = await runCli(['inspect', tree.root], asReader());
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^db-audit: not audited in full: pgdata\/: not audited: the folder could not be read \(permission denied, EACCES\)$/m);
+});
 
 test('scan in text lists the unreadable paths under Not audited in full', async () => {
   const r = await runCli(['scan', tree.root, '--format', 'text'], asReader({ NO_COLOR: '1' }));
@@ -58,6 +64,7 @@ test('scan in text lists the unreadable paths under Not audited in full', async 
   const at = r.stdout.indexOf('Not audited in full');
   assert.ok(at >= 0, r.stdout);
   const tail = r.stdout.slice(at);
+  assert.match(tail, /^Not audited in full \(2 files and 1 folder\)$/m);
   assert.match(tail, /config\/settings\.py.*could not be read/);
-  assert.match(tail, /pgdata.*could not be read/);
+  assert.match(tail, /^  pgdata\/: .*the folder could not be read/m);
 });

@@ -45,7 +45,7 @@ test('the server\'s report lists the unreadable file and folder, as the CLI\'s d
   const cli = await runCli(['report', tree.root, '--format', 'json'], { ...(READER ? { user: READER } : {}), env: READER_ENV });
   assert.equal(content, cli.stdout);
   const report = JSON.parse(content) as JsonReport;
-  assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['config/settings.py', 'unreadable'], ['pgdata', 'unreadable']]);
+  assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['config/settings.py', 'unreadable'], ['pgdata/', 'unreadable']]);
   assert.deepEqual(report.references.map((r) => `${r.path} ${r.target}`), ['app.py zoe']);
 });
 
@@ -55,6 +55,14 @@ test('a file opened to the reader and changed on disk is read, and its notice go
   await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(tree.root, 'config/settings.py'), type: 2 }] });
   await client.waitForIdle('the re-check', from);
   const report = JSON.parse(await serverReport()) as JsonReport;
-  assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['pgdata', 'unreadable']]);
+  assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['pgdata/', 'unreadable']]);
   assert.deepEqual(report.references.map((r) => `${r.path} ${r.target}`), ['app.py zoe', 'config/settings.py auth']);
+});
+
+test('a change event for the folder it still may not read leaves one notice for it, not two', async () => {
+  const from = client.notifications.length;
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(tree.root, 'pgdata'), type: 2 }] });
+  await client.waitForIdle('the re-check', from);
+  const report = JSON.parse(await serverReport()) as JsonReport;
+  assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['pgdata/', 'unreadable']]);
 });

@@ -27,10 +27,25 @@ const READ_ERRORS: Record<string, string> = {
   ENFILE: 'too many open files in the system',
 };
 
-/** A file or folder the audit may not read (`code`: the file system's error code). */
+/**
+ * A file or folder the audit may not read (`code`: the file system's error code). A folder's path
+ * ends with `/`, as `git status` shows a folder: its files are not listed, so not counted either.
+ */
 export function unreadableNotice(path: string, what: 'file' | 'folder', code: string): AuditNotice {
   const words = READ_ERRORS[code];
-  return { path, reason: 'unreadable', message: `not audited: the ${what} could not be read (${words ? `${words}, ${code}` : code})` };
+  return {
+    path: what === 'folder' ? `${path}/` : path,
+    reason: 'unreadable',
+    message: `not audited: the ${what} could not be read (${words ? `${words}, ${code}` : code})`,
+  };
+}
+
+/** How many files and folders `notices` name, in words: "1 file", "2 files and 1 folder". */
+export function noticeCount(notices: readonly AuditNotice[]): string {
+  const folders = notices.filter((n) => n.path.endsWith('/')).length;
+  const files = notices.length - folders;
+  const words = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return [files > 0 || folders === 0 ? words(files, 'file') : '', folders > 0 ? words(folders, 'folder') : ''].filter(Boolean).join(' and ');
 }
 
 /** A file read without `grammar` because its parse ran past the budget. */

@@ -187,7 +187,7 @@ export class WorkspaceState {
       return;
     }
     if (this.folders.holds(rel)) this.forgetFolder(rel); // deleted, or moved: what is there now is walked below
-    this.leftOut = this.leftOut.filter((n) => n.path !== rel); // noted again below if it still is
+    this.leftOut = this.leftOut.filter((n) => n.path !== rel && n.path !== `${rel}/`); // noted again below if it still is
     this.gitIgnored.delete(rel);
     const onTooLarge = (p: string, size: number) => this.leftOut.push(tooLargeNotice(p, size, this.settings.maxFileSize));
     const onUnreadable = (p: string, what: 'file' | 'folder', code: string) => this.leftOut.push(unreadableNotice(p, what, code));

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { auditWorkspace, type AnalysisCache, type AuditResult } from '../../engine/audit';
 import { loadAnalysisCache, saveAnalysisCache } from '../../engine/analysisStore';
+import { noticeCount } from '../../engine/notices';
 import { REPORT_FORMATS, renderReport } from '../../engine/reports';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type CliIo, type Command, printUsage, checkOnePath, formatOf, errorCode, prepareCacheFolder, prepareOutput, writeOutput } from '../command';
 
@@ -77,7 +78,7 @@ export const scanCommand: Command = {
     else io.stdout.write(report);
     // A text report on the terminal lists them itself; a file or a machine format gets a word on stderr too.
     if (result.notices.length > 0 && (format !== 'text' || values.output)) {
-      io.stderr.write(`db-audit: ${result.notices.length} file${result.notices.length === 1 ? ' was' : 's were'} not audited in full (the report lists them)\n`);
+      io.stderr.write(`db-audit: ${noticeCount(result.notices)} ${result.notices.length === 1 ? 'was' : 'were'} not audited in full (the report lists them)\n`);
     }
     return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   },

@@ -1,5 +1,6 @@
 // `--format text`: findings for people, grouped by file, coloured on a TTY.
 
+import { noticeCount } from '../notices';
 import type { Severity } from '../types';
 import type { ReportInput } from './model';
 
@@ -23,7 +24,7 @@ export function textReport(input: ReportInput, colour: boolean): string {
   }
   if (out.length > 0) out.push('');
   if (input.notices.length > 0) {
-    out.push(paint(BOLD, `Not audited in full (${input.notices.length} file${input.notices.length === 1 ? '' : 's'})`));
+    out.push(paint(BOLD, `Not audited in full (${noticeCount(input.notices)})`));
     for (const n of input.notices) out.push(`  ${n.path}: ${paint(DIM, n.message)}`);
     out.push('');
   }
