@@ -129,3 +129,11 @@ test('a worker thread given the main thread\'s settings uses its cached code, an
   assert.equal(cacheFiles(cacheDir).length, 1);
   assert.deepEqual(runInWorker(cacheDir, false), { outcome: 'used', answer: 42, dirname: dir, sep: path.sep });
 });
+
+test('the compiler file whose code the CLI and the server cache is the TypeScript compiler, not the module that requires it', () => {
+  // The built module, as the bin and the server run it: engine/typescript.js (the tsc output of
+  // engine/typescript.ts) sits beside it, where the bundles keep their copy of the compiler.
+  const built = require(path.resolve(__dirname, '../../server/out/engine/compilerFile.js')) as typeof import('../../server/src/engine/compilerFile');
+  const file = built.typescriptCompilerFile();
+  assert.equal(file, require.resolve('@ts-morph/common/dist/typescript.js'));
+});

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { TestClient } from '../helpers/lspClient';
+import { checkServerCachesCompilerCode } from '../helpers/compilerCache';
 
 const REPO = path.resolve(__dirname, '../..');
 const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
@@ -135,6 +136,16 @@ test('the shipped server bundle, alone, publishes the fixture\'s diagnostics ove
   } finally {
     await client.stop();
   }
+});
+
+test('the TypeScript compiler ships once, beside the bundles that require it, and the shipped server keeps its compiled code', async () => {
+  assert.ok(files.includes('server/out/bundle/typescript-compiler.js'));
+  for (const bundle of ['server/out/bundle/server.js', 'server/out/bundle/cli.js', 'server/out/bundle/scanWorker.js']) {
+    const text = readFileSync(path.join(REPO, bundle), 'utf8');
+    assert.ok(text.includes('require("./typescript-compiler.js")'), `${bundle} requires the compiler beside it`);
+    assert.ok(text.length < 2_000_000, `${bundle} does not inline the compiler (${text.length} characters)`);
+  }
+  await checkServerCachesCompilerCode(path.join(unpacked, 'server/out/bundle/server.js'));
 });
 
 test('db-audit-lsp (the bin) speaks LSP over stdio when given no arguments', async () => {
