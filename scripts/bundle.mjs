@@ -19,7 +19,7 @@ const COMPILER = '@ts-morph/common/dist/typescript.js';
 const compilerBeside = {
   name: 'typescript-beside',
   setup(b) {
-    b.onResolve({ filter: /^@ts-morph\/common\/dist\/typescript\.js$/ }, () => ({ path: './typescript-compiler.js', external: true }));
+    b.onResolve({ filter: new RegExp(`^${COMPILER.replace(/[./]/g, '\\$&')}$`) }, () => ({ path: './typescript-compiler.js', external: true }));
   },
 };
 

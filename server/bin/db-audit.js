@@ -9,4 +9,3 @@ require('../out/cli/main')
   .then((code) => {
     process.exitCode = code;
   });
-
