@@ -75,19 +75,25 @@ async function nextDiagnostics(client: TestClient, docUri: string, before: Publi
   }, 60_000);
 }
 
+/** Initializes the server on `root` and opens `t` right after `initialized`, as an editor restoring it does; returns when `initialized` was sent. */
+async function startWithOpen(client: TestClient, root: string, t: Target): Promise<number> {
+  await client.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: uri(root, ''),
+    workspaceFolders: [{ uri: uri(root, ''), name: path.basename(root) }],
+    capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } },
+  });
+  const t0 = now();
+  await client.connection.sendNotification('initialized', {});
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(root, t.rel), languageId: t.languageId, version: 1, text: t.text } });
+  return t0;
+}
+
 /** A fresh server's initialized → first diagnostics of `t`, opened right after it; the server is stopped after its scan. */
 async function firstDiagnosticsOf(root: string, t: Target): Promise<number> {
   const client = startedAsTheExtensionDoes();
   try {
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: uri(root, ''),
-      workspaceFolders: [{ uri: uri(root, ''), name: path.basename(root) }],
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } },
-    });
-    const t0 = now();
-    await client.connection.sendNotification('initialized', {});
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(root, t.rel), languageId: t.languageId, version: 1, text: t.text } });
+    const t0 = await startWithOpen(client, root, t);
     await nextDiagnostics(client, uri(root, t.rel), undefined);
     const ms = now() - t0;
     await client.waitFor('the initial scan', () => idle(client, 0), 30 * 60_000);
@@ -106,15 +112,7 @@ export async function measureEditor(root: string, editsPerFile = 200): Promise<E
   try {
     const py = files.python;
     const pyUri = uri(root, py.rel);
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: uri(root, ''),
-      workspaceFolders: [{ uri: uri(root, ''), name: path.basename(root) }],
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: {} } },
-    });
-    const t0 = now();
-    await client.connection.sendNotification('initialized', {});
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: pyUri, languageId: py.languageId, version: 1, text: py.text } });
+    const t0 = await startWithOpen(client, root, py);
 
     // Hover on the marked line's path while the scan runs, one request at a time.
     const hoverPos = { line: MARK_LINE, character: py.line(0).indexOf('/app') + 2 };
