@@ -52,11 +52,13 @@ for (const jobs of ['1', '2']) {
   });
 }
 
-test('inspect says on stderr which folders it could not look in for the rules file\'s SQLite files', async () => {
-  const r = await runCli(['inspect', tree.root], asReader());
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^db-audit: not audited in full: pgdata\/: not audited: the folder could not be read \(permission denied, EACCES\)$/m);
-});
+for (const command of ['inspect', 'plan']) {
+  test(`${command} says on stderr which folders it could not look in for the rules file's SQLite files`, async () => {
+    const r = await runCli([command, tree.root], asReader());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^db-audit: not audited in full: pgdata\/: not audited: the folder could not be read \(permission denied, EACCES\)$/m);
+  });
+}
 
 test('scan in text lists the unreadable paths under Not audited in full', async () => {
   const r = await runCli(['scan', tree.root, '--format', 'text'], asReader({ NO_COLOR: '1' }));
