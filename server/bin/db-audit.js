@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-const flags = require('../out/engine/treeSitter').baselineWebAssemblyOnly();
-// The TypeScript compiler's compiled code, cached between runs (engine/codeCache.ts), per the V8
-// flags just set: V8's code cache depends on them.
-require('../out/engine/codeCache').cacheCompiledCode([require('../out/engine/compilerFile').typescriptCompilerFile()].filter(Boolean), flags);
+// V8's flags and the TypeScript compiler's cached code (engine/processSetup.ts), before anything else.
+require('../out/engine/processSetup').setUpProcess();
 require('../out/cli/main')
   .main(process.argv.slice(2))
   .then((code) => {

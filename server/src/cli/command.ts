@@ -3,7 +3,9 @@
 
 import { promises as fs } from 'node:fs';
 import type { AuditOptions } from '../engine/audit';
+import { unreadableNotice } from '../engine/notices';
 import type { AuditNotice } from '../engine/types';
+import type { WalkOptions } from '../engine/workspace';
 import * as path from 'node:path';
 
 export const EXIT_OK = 0;
@@ -21,6 +23,11 @@ export interface CliIo {
  */
 export function writeNotices(notices: readonly AuditNotice[], io: CliIo): void {
   for (const n of notices) io.stderr.write(`db-audit: not audited in full: ${n.path}: ${n.message}\n`);
+}
+
+/** The walk's `onUnreadable` for the commands that walk only for database files (inspect, plan): each folder it could not look in, on stderr. */
+export function unreadableOnStderr(io: CliIo): WalkOptions['onUnreadable'] {
+  return (rel, what, code) => writeNotices([unreadableNotice(rel, what, code)], io);
 }
 
 /** A mistake in how the command was called: reported with a pointer to `--help`, exit 2. */

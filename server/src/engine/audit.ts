@@ -18,7 +18,7 @@ import { analysisOfOutcome, outcomeOf, type RuledOutKeys, type RuledOutOutcome }
 import { timeSlicer } from './timeSlice';
 import type { AuditNotice, DbReference, Engine, FileAnalysis, Finding, TableReference } from './types';
 import { DEFAULT_MAX_FILE_SIZE, readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
-import { scanNotices, tooLargeNotice, unreadableNotice } from './notices';
+import { scanNotices, walkNotices } from './notices';
 import { SERVER_WORKER_YOUNG_MB, scanInWorkers, workerScript } from './scanPool';
 import { availableParallelism } from 'node:os';
 
@@ -361,7 +361,7 @@ export interface WorkspaceAnalysis {
   rulesFile?: RulesFileState;
   files: WalkedFile[];
   analyses: Map<string, FileAnalysis>;
-  /** Files not read in full (over the size limit, a parse past its budget), by path. */
+  /** Files (and folders) not read in full: over the size limit, unreadable, a parse past its budget; by path. */
   notices: AuditNotice[];
 }
 
@@ -441,10 +441,9 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // What the walk and the reads left out: files too large, files and folders this user may not read.
   const leftOut: AuditNotice[] = [];
-  const onTooLarge = (rel: string, size: number) => leftOut.push(tooLargeNotice(rel, size, maxFileSize));
-  const onUnreadable = (rel: string, what: 'file' | 'folder', code: string) => leftOut.push(unreadableNotice(rel, what, code));
-  const onReadError = (rel: string, code: string) => onUnreadable(rel, 'file', code);
-  const files = await walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, onTooLarge, onUnreadable });
+  const noted = walkNotices((n) => leftOut.push(n), maxFileSize);
+  const onReadError = (rel: string, code: string) => noted.onUnreadable(rel, 'file', code);
+  const files = await walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, ...noted });
   const cache = options.cache ?? new AnalysisCache();
   const filter = scanFilterOf(config);
   const sources = files.filter((f) => f.kind === 'source' && !(options.withoutRulesFile && f.path === RULES_FILE_NAME));

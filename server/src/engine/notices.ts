@@ -4,6 +4,7 @@
 // a workspace's references are never dropped without a word.
 
 import type { AuditNotice, FileAnalysis, GrammarName } from './types';
+import type { WalkOptions } from './workspace';
 
 const GRAMMAR_LABELS: Record<GrammarName, string> = { python: 'Python', bash: 'shell', ini: 'INI' };
 
@@ -37,6 +38,17 @@ export function unreadableNotice(path: string, what: 'file' | 'folder', code: st
     path: what === 'folder' ? `${path}/` : path,
     reason: 'unreadable',
     message: `not audited: the ${what} could not be read (${words ? `${words}, ${code}` : code})`,
+  };
+}
+
+/**
+ * The walk's callbacks (WalkOptions) that turn what it leaves out into notices for `note`: files
+ * over `maxFileSize`, files and folders it may not read. `onUnreadable` also takes the reads' errors.
+ */
+export function walkNotices(note: (notice: AuditNotice) => void, maxFileSize: number): Required<Pick<WalkOptions, 'onTooLarge' | 'onUnreadable'>> {
+  return {
+    onTooLarge: (path, size) => note(tooLargeNotice(path, size, maxFileSize)),
+    onUnreadable: (path, what, code) => note(unreadableNotice(path, what, code)),
   };
 }
 

@@ -311,7 +311,7 @@ export async function readSourceText(absPath: string, onError?: OnReadError): Pr
   } catch (e) {
     return failedRead(e, onError);
   }
-  return sourceText(buf);
+  return decodeSource(buf)?.text;
 }
 
 /** readSourceText, blocking: for a scan worker, and for a small tree's in-process scan (a promise per file costs more there). */
@@ -334,8 +334,4 @@ function failedRead(e: unknown, onError: OnReadError | undefined): undefined {
   const code = failureCode(e);
   if (code !== undefined) onError?.(code);
   return undefined;
-}
-
-function sourceText(buf: Buffer): string | undefined {
-  return decodeSource(buf)?.text;
 }

@@ -9,7 +9,7 @@ import { IncrementalEvaluator } from '../engine/incrementalEvaluation';
 import { parseRulesFile } from '../engine/config/rulesFile';
 import { ENV_ONLY } from '../engine/detectors';
 import type { ScanFilter } from '../engine/prefilter';
-import { scanNotices, tooLargeNotice, unreadableNotice } from '../engine/notices';
+import { scanNotices, walkNotices } from '../engine/notices';
 import type { AuditNotice, FileAnalysis } from '../engine/types';
 import { auditsPath, listedFileAt, readSourceText, toPosix, walkFolder, type WalkedFile, type WalkOptions } from '../engine/workspace';
 import { FolderIndex } from './folderIndex';
@@ -189,13 +189,12 @@ export class WorkspaceState {
     if (this.folders.holds(rel)) this.forgetFolder(rel); // deleted, or moved: what is there now is walked below
     this.leftOut = this.leftOut.filter((n) => n.path !== rel && n.path !== `${rel}/`); // noted again below if it still is
     this.gitIgnored.delete(rel);
-    const onTooLarge = (p: string, size: number) => this.leftOut.push(tooLargeNotice(p, size, this.settings.maxFileSize));
-    const onUnreadable = (p: string, what: 'file' | 'folder', code: string) => this.leftOut.push(unreadableNotice(p, what, code));
-    const options = { ...this.walkOptions(), onTooLarge, onUnreadable };
+    const noted = walkNotices((n) => this.leftOut.push(n), this.settings.maxFileSize);
+    const options = { ...this.walkOptions(), ...noted };
     const listed = deleted ? undefined : listedFileAt(options, rel);
     if (!listed) this.forgetFile(rel); // gone, or not read (any more)
     if (deleted) return;
-    for (const file of listed ? [listed] : await walkFolder(options, rel)) await this.takeFile(file, onUnreadable);
+    for (const file of listed ? [listed] : await walkFolder(options, rel)) await this.takeFile(file, noted.onUnreadable);
   }
 
   /** A file the walk lists, read (again) from disk. */

@@ -10,9 +10,8 @@ import { inspectSqlite } from '../../engine/inspect';
 import { inspectPostgres, maskConnection, type PostgresInspection } from '../../engine/inspect/postgres';
 import { comparePostgres, prefixedTablesOf } from '../../engine/inspect/pgCompare';
 import { INSPECT_FORMATS, renderInspectReport } from '../../engine/inspect/report';
-import { unreadableNotice } from '../../engine/notices';
 import { toPosix, walkWorkspace } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, formatOf, prepareOutput, writeNotices, writeOutput } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, formatOf, prepareOutput, unreadableOnStderr, writeOutput } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit inspect [PATH] [options]
@@ -63,7 +62,7 @@ export const inspectCommand: Command = {
     const rulesFile = await loadRulesFile(root, values.config);
     if (reportRulesFileErrors({ rulesFile }, io)) return EXIT_USAGE;
     const config = rulesFile?.config;
-    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore, onUnreadable: (p, what, code) => writeNotices([unreadableNotice(p, what, code)], io) });
+    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore, onUnreadable: unreadableOnStderr(io) });
     const shown = (abs: string) => {
       const rel = path.relative(root, abs);
       return rel.startsWith('..') || path.isAbsolute(rel) ? abs : toPosix(rel);

@@ -10,9 +10,8 @@ import { applySqlitePlan } from '../../engine/inspect/applyPlan';
 import { readSqlitePlans, renderSqlitePlan } from '../../engine/inspect/plan';
 import { buildPostgresPlan, type PgLayout } from '../../engine/inspect/pgPlan';
 import { inspectPostgres, maskConnection } from '../../engine/inspect/postgres';
-import { unreadableNotice } from '../../engine/notices';
 import { walkWorkspace } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, prepareOutput, writeNotices, writeOutput } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, prepareOutput, unreadableOnStderr, writeOutput } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit plan [PATH] [options]
@@ -87,7 +86,7 @@ export const planCommand: Command = {
       else io.stdout.write(script);
       return EXIT_OK;
     }
-    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore, onUnreadable: (p, what, code) => writeNotices([unreadableNotice(p, what, code)], io) });
+    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore, onUnreadable: unreadableOnStderr(io) });
     const inspection = inspectSqlite({ config, databaseFiles: walked.filter((f) => f.kind === 'database'), examples: CONFLICT_KEYS });
     const plans = readSqlitePlans(inspection, { examples: CONFLICT_KEYS });
     if (plans.length === 0) {
