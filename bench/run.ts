@@ -11,8 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadRulesFile } from '../server/src/engine/audit';
-import { walkWorkspace } from '../server/src/engine/workspace';
+import { analyzeWorkspace } from '../server/src/engine/audit';
+import { fileTypeOf, type FileType } from '../server/src/engine/detectors';
 import { measureEditor, type EditorLatency } from './editor';
 import { measureServerScan, type ServerScan } from './server';
 import { generateTree, writeTree } from './generate';
@@ -21,6 +21,7 @@ import { median, runMeasured } from './measure';
 const REPO = path.resolve(__dirname, '..');
 const BIN = path.join(REPO, 'server/bin/db-audit.js');
 const READ_FLOOR = path.join(REPO, 'bench/readFloor.mjs');
+const PARSE_FLOOR = path.join(REPO, 'bench/parseFloor.mjs');
 
 /**
  * What ripgrep looks for: the literals every database reference contains one of (URL schemes,
@@ -44,6 +45,11 @@ interface TreeResult {
   rg?: { ms: number; all: number[]; matchingLines: number; ratio: number };
   /** A bare Node process reading the same files as UTF-8 and nothing else (readFloor.mjs): start-up and reading, no analysis. */
   readFloor: { ms: number; all: number[]; ratio?: number };
+  /**
+   * The read floor plus parsing, with the detectors' own parsers, the files the scan found a
+   * reference or a table in (parseFloor.mjs): start-up, reading and the libraries' parsing.
+   */
+  parseFloor: { ms: number; all: number[]; ratio?: number; parsed: Partial<Record<FloorParser, number>> };
   /** The same scan with a warm `--cache DIR` (a CI job that restores the cache): each file's analysis is looked up by content hash. */
   warmCache: { ms: number; all: number[]; ratio?: number };
 }
@@ -52,20 +58,46 @@ function hasRg(): boolean {
   return spawnSync('rg', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** The files a scan reads: their total size, and their absolute paths. */
-async function sources(root: string): Promise<{ bytes: number; paths: string[] }> {
-  const rules = await loadRulesFile(root, undefined);
-  const files = (await walkWorkspace({ root, ignoreGlobs: rules?.config?.ignore })).filter((f) => f.kind === 'source');
-  return { bytes: files.reduce((n, f) => n + f.size, 0), paths: files.map((f) => f.absPath) };
+/** The library each detector parses a file with (parseFloor.mjs calls it the same way); types without one are read by the detectors' own code. */
+const FLOOR_PARSERS = { python: 'python', shell: 'bash', ini: 'ini', javascript: 'typescript', yaml: 'yaml', json: 'json' } as const satisfies Partial<Record<FileType, string>>;
+type FloorParser = (typeof FLOOR_PARSERS)[keyof typeof FLOOR_PARSERS];
+
+/** A file the scan reads, and the parser the parse floor parses it with (none when the scan found nothing in it). */
+interface SourceToRead {
+  absPath: string;
+  parser?: FloorParser;
 }
 
-/** Times of `runs` read-floor processes over `list`, `files` paths (after one warm-up). */
-async function readFloorRuns(list: string, files: number, runs: number): Promise<number[]> {
+/**
+ * The files a scan reads (their total size) and, from this process's own analysis of the tree,
+ * which of them hold a reference or a table, with their detector's parser.
+ */
+async function sources(root: string): Promise<{ bytes: number; files: SourceToRead[] }> {
+  const scanned = await analyzeWorkspace({ root, jobs: 1 });
+  const walked = scanned.files.filter((f) => f.kind === 'source' && scanned.analyses.has(f.path));
+  const files = walked.map((f): SourceToRead => {
+    const a = scanned.analyses.get(f.path)!;
+    const type = fileTypeOf(f.path);
+    const parser = a.references.length + a.tables.length > 0 && type ? FLOOR_PARSERS[type as keyof typeof FLOOR_PARSERS] : undefined;
+    return { absPath: f.absPath, ...(parser ? { parser } : {}) };
+  });
+  return { bytes: walked.reduce((n, f) => n + f.size, 0), files };
+}
+
+/**
+ * Times of `runs` floor processes (`script` over `list`, after one warm-up), each checked to
+ * have read `files` files and, for the parse floor, parsed `parsed`.
+ */
+async function floorRuns(script: string, list: string, files: number, runs: number, parsed?: number): Promise<number[]> {
   const times: number[] = [];
+  const name = path.basename(script);
   for (let i = 0; i <= runs; i++) {
-    const s = await runMeasured(process.execPath, [READ_FLOOR, list]);
-    if (s.code !== 0) throw new Error(`readFloor.mjs exited ${s.code}: ${s.stderr}`);
-    if (Number(s.stdout.split(' ')[0]) !== files) throw new Error(`readFloor.mjs read ${s.stdout.trim()} (files, characters) of ${files} files`);
+    const s = await runMeasured(process.execPath, [script, list]);
+    if (s.code !== 0) throw new Error(`${name} exited ${s.code}: ${s.stderr}`);
+    const counts = s.stdout.trim().split(' ').map(Number);
+    if (counts[0] !== files || (parsed !== undefined && counts[2] !== parsed)) {
+      throw new Error(`${name} printed ${s.stdout.trim()} for ${files} files${parsed === undefined ? '' : ` and ${parsed} to parse`}`);
+    }
     if (i > 0) times.push(s.ms);
   }
   return times;
@@ -74,9 +106,13 @@ async function readFloorRuns(list: string, files: number, runs: number): Promise
 async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<TreeResult, 'tree' | 'generated'>> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'dbaudit-bench-out-')), 'report.json');
   const args = [BIN, 'scan', root, '--format', 'json', '--output', out];
-  const { bytes, paths } = await sources(root);
+  const { bytes, files } = await sources(root);
   const list = path.join(path.dirname(out), 'sources.txt');
-  writeFileSync(list, paths.join('\n') + '\n');
+  writeFileSync(list, files.map((f) => f.absPath).join('\n') + '\n');
+  const parseList = path.join(path.dirname(out), 'parse.txt');
+  writeFileSync(parseList, files.map((f) => `${f.parser ?? '-'}\t${f.absPath}`).join('\n') + '\n');
+  const parsed: Partial<Record<FloorParser, number>> = {};
+  for (const f of files) if (f.parser) parsed[f.parser] = (parsed[f.parser] ?? 0) + 1;
   const samples = [];
   for (let i = 0; i <= runs; i++) {
     const s = await runMeasured(process.execPath, args);
@@ -86,7 +122,8 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
   const reportText = readFileSync(out, 'utf8');
   const report = JSON.parse(reportText) as { filesScanned: number; references: unknown[]; findings: unknown[] };
   const warm = await warmCacheRuns(args, out, reportText, runs);
-  const floor = await readFloorRuns(list, paths.length, runs);
+  const floor = await floorRuns(READ_FLOOR, list, files.length, runs);
+  const parseFloor = await floorRuns(PARSE_FLOOR, parseList, files.length, runs, Object.values(parsed).reduce((n, c) => n + c, 0));
   rmSync(path.dirname(out), { recursive: true, force: true });
   const all = samples.map((s) => s.ms);
   const ms = median(all);
@@ -103,6 +140,7 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     references: report.references.length,
     warmCache: { ms: median(warm), all: warm },
     readFloor: { ms: median(floor), all: floor },
+    parseFloor: { ms: median(parseFloor), all: parseFloor, parsed },
   };
   if (rg) {
     // Same tree, same ignore rules (.gitignore), hidden files (.env) included, same size cap.
@@ -117,6 +155,7 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     result.rg = { ms: rgMs, all: rgSamples.map((s) => s.ms), matchingLines, ratio: ms / rgMs };
     result.warmCache.ratio = result.warmCache.ms / rgMs;
     result.readFloor.ratio = result.readFloor.ms / rgMs;
+    result.parseFloor.ratio = result.parseFloor.ms / rgMs;
   }
   return result;
 }
@@ -140,14 +179,15 @@ async function warmCacheRuns(args: string[], out: string, coldReport: string, ru
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 function table(rows: TreeResult[], startup: number): string {
-  const head = ['tree', 'files', 'MB', 'median ms', 'files/s', 'MB/s', 'peak RSS MB', 'findings', 'rg ms', 'ours/rg', 'warm --cache ms', 'warm/rg', 'read floor ms', 'floor/rg'];
+  const head = ['tree', 'files', 'MB', 'median ms', 'files/s', 'MB/s', 'peak RSS MB', 'findings', 'rg ms', 'ours/rg', 'warm --cache ms', 'warm/rg', 'read floor ms', 'read floor/rg', 'parse floor ms', 'parse floor/rg'];
   const body = rows.map((r) => [
     r.tree, fmt(r.files), fmt(r.bytes / 1048576, 1), fmt(r.ms.median), fmt(r.filesPerSec), fmt(r.mbPerSec, 1),
     r.peakRssMb === undefined ? '-' : fmt(r.peakRssMb), fmt(r.findings), r.rg ? fmt(r.rg.ms) : '-', r.rg ? fmt(r.rg.ratio, 1) + '×' : '-',
     fmt(r.warmCache.ms), r.warmCache.ratio === undefined ? '-' : fmt(r.warmCache.ratio, 1) + '×',
     fmt(r.readFloor.ms), r.readFloor.ratio === undefined ? '-' : fmt(r.readFloor.ratio, 1) + '×',
+    fmt(r.parseFloor.ms), r.parseFloor.ratio === undefined ? '-' : fmt(r.parseFloor.ratio, 1) + '×',
   ]);
-  body.push(['(empty dir: start-up)', '0', '0', fmt(startup), '', '', '', '', '', '', '', '', '', '']);
+  body.push(['(empty dir: start-up)', '0', '0', fmt(startup), ...head.slice(4).map(() => '')]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
   return [line(head), '| ' + widths.map((w, i) => (i === 0 ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ') + ' |', ...body.map(line)].join('\n');

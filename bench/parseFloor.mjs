@@ -1,0 +1,75 @@
+// The parse floor: a bare Node process that reads the files a scan reads, as the read floor does
+// (readFloor.mjs), and parses the files the scan found something in (a reference or a table) with
+// the library their detector parses them with, set up as the CLI sets it up (V8's flags, the
+// TypeScript compiler's cached code): the TypeScript compiler for JS/TS, tree-sitter for Python,
+// shell and INI, yaml for YAML, jsonc-parser for JSON. Nothing else: no prefilter, no walk over
+// the syntax, no rules, no report. Any scan with these parsers parses at least these files, so no
+// scan can be faster than this; `npm run bench` puts its time beside the read floor's and the
+// scan's: what the libraries' parsing costs, and what the audit's own work adds on top.
+//
+//   node bench/parseFloor.mjs LIST
+//
+// LIST: one file a line, `PARSER<TAB>ABSOLUTE-PATH`, PARSER `-` for a file only read.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+require('../server/out/engine/processSetup.js').setUpProcess();
+
+const lines = readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean);
+const toParse = [];
+let files = 0;
+let chars = 0;
+for (const line of lines) {
+  const tab = line.indexOf('\t');
+  const parser = line.slice(0, tab);
+  const text = readFileSync(line.slice(tab + 1), 'utf8');
+  chars += text.length;
+  files++;
+  if (parser !== '-') toParse.push({ parser, path: line.slice(tab + 1), text });
+}
+
+/** Each parser as its detector calls it, loaded on first use as the scan loads it; returns a count of top-level nodes. */
+const parsers = {
+  typescript: () => {
+    const { ts } = require('../server/out/engine/typescript.js');
+    const { scriptKindOf } = require('../server/out/engine/detectors/javascript.js');
+    const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+    return (path, text) => ts.createSourceFile(path, text, options, true, scriptKindOf(path)).statements.length;
+  },
+  ...Object.fromEntries(
+    ['python', 'bash', 'ini'].map((grammar) => [
+      grammar,
+      () => {
+        const { parserFor } = require('../server/out/engine/treeSitter.js');
+        return (_path, text) => {
+          const tree = parserFor(grammar).parse(text);
+          const n = tree.rootNode.childCount;
+          tree.delete();
+          return n;
+        };
+      },
+    ]),
+  ),
+  yaml: () => {
+    const { parseAllDocuments } = require('yaml');
+    return (_path, text) => parseAllDocuments(text, { keepSourceTokens: true, prettyErrors: false }).length;
+  },
+  json: () => {
+    const { parseTree } = require('jsonc-parser');
+    return (_path, text) => parseTree(text, [], { allowTrailingComma: true, disallowComments: false })?.children?.length ?? 0;
+  },
+};
+
+if (toParse.some((f) => ['python', 'bash', 'ini'].includes(f.parser))) await require('../server/out/engine/treeSitter.js').loadGrammars();
+const loaded = new Map();
+let parsed = 0;
+let nodes = 0;
+for (const f of toParse) {
+  if (!parsers[f.parser]) throw new Error(`unknown parser ${f.parser} for ${f.path}`);
+  if (!loaded.has(f.parser)) loaded.set(f.parser, parsers[f.parser]());
+  nodes += loaded.get(f.parser)(f.path, f.text);
+  parsed++;
+}
+// Printed: the bench checks that every file was read and every one marked was parsed (and that the work is used).
+console.log(files, chars, parsed, nodes);
