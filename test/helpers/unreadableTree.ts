@@ -17,6 +17,8 @@ export interface UnreadableTree {
   root: string;
   /** Opens a closed path to its reader again, as a `chmod` would (workspace-relative). */
   open(rel: string): void;
+  /** Closes a file to its reader, as a `chmod` would (workspace-relative). */
+  close(rel: string): void;
   remove(): void;
 }
 
@@ -33,14 +35,20 @@ export function unreadableTree(files: Record<string, string>, closed: { files: s
     writeFileSync(path.join(root, rel), text, { mode: 0o644 });
   }
   const modes = new Map<string, number>();
-  for (const rel of closed.files) modes.set(rel, asRoot ? 0o600 : 0o000);
+  const closedFileMode = asRoot ? 0o600 : 0o000;
+  for (const rel of closed.files) modes.set(rel, closedFileMode);
   for (const rel of closed.folders) modes.set(rel, asRoot ? 0o700 : 0o000);
   for (const rel of closed.listOnly) modes.set(rel, asRoot ? 0o744 : 0o644);
   for (const [rel, mode] of modes) chmodSync(path.join(root, rel), mode);
-  const open = (rel: string) => chmodSync(path.join(root, rel), closed.files.includes(rel) ? 0o644 : 0o755);
+  const isFolder = (rel: string) => closed.folders.includes(rel) || closed.listOnly.includes(rel);
+  const open = (rel: string) => chmodSync(path.join(root, rel), isFolder(rel) ? 0o755 : 0o644);
   return {
     root,
     open,
+    close: (rel) => {
+      modes.set(rel, closedFileMode);
+      chmodSync(path.join(root, rel), closedFileMode);
+    },
     remove: () => {
       for (const rel of modes.keys()) open(rel);
       rmSync(root, { recursive: true, force: true });

@@ -3,6 +3,8 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCli } from '../helpers/cli';
 import { TestClient, SERVER_MAIN, uri } from '../helpers/lspClient';
@@ -65,4 +67,22 @@ test('a change event for the folder it still may not read leaves one notice for 
   await client.waitForIdle('the re-check', from);
   const report = JSON.parse(await serverReport()) as JsonReport;
   assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['pgdata/', 'unreadable']]);
+});
+
+test('a file it may no longer read when the rules file asks for it again is listed, not dropped without a word', async () => {
+  // worker.py reads only a variable no database variable is named like: the scan rules it out
+  // until the rules file declares that variable, and then reads it again.
+  writeFileSync(path.join(tree.root, 'worker.py'), 'import os\nSTORE = os.getenv("APP_STORE")\n');
+  let from = client.notifications.length;
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(tree.root, 'worker.py'), type: 1 }] });
+  await client.waitForIdle('the new file', from);
+  tree.close('worker.py');
+  writeFileSync(path.join(tree.root, 'dbaudit.json'), JSON.stringify({ databases: { store: { engine: 'postgres', database: 'store', env: 'APP_STORE' } } }));
+  from = client.notifications.length;
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(tree.root, 'dbaudit.json'), type: 1 }] });
+  await client.waitForIdle('the re-check under the new rules', from);
+  const report = JSON.parse(await serverReport()) as JsonReport;
+  assert.deepEqual(report.notices.map((n) => [n.path, n.reason]), [['pgdata/', 'unreadable'], ['worker.py', 'unreadable']]);
+  const cli = await runCli(['report', tree.root, '--format', 'json'], { ...(READER ? { user: READER } : {}), env: READER_ENV });
+  assert.deepEqual((JSON.parse(cli.stdout) as JsonReport).notices, report.notices);
 });

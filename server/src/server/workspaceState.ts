@@ -129,9 +129,11 @@ export class WorkspaceState {
     for (const [rel, analysis] of this.open) {
       if (analysis === ENV_ONLY) this.setOpen(rel, this.cache.analyze(rel, this.openTexts.get(rel)!, this.filter, true));
     }
+    const noted = walkNotices((n) => this.leftOut.push(n), this.settings.maxFileSize);
     for (const [rel, analysis] of this.disk) {
       if (analysis !== ENV_ONLY) continue;
-      const text = await readSourceText(path.join(this.root, rel));
+      // A file this user may no longer read is listed as the scan lists one (gone, it is just dropped).
+      const text = await readSourceText(path.join(this.root, rel), (code) => noted.onUnreadable(rel, 'file', code));
       if (text === undefined) this.deleteDisk(rel);
       else this.setDisk(rel, this.cache.analyze(rel, text, this.filter));
     }
