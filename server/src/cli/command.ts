@@ -3,7 +3,8 @@
 
 import { promises as fs } from 'node:fs';
 import type { AuditOptions } from '../engine/audit';
-import { unreadableNotice } from '../engine/notices';
+import { isSqliteFileName } from '../engine/literals';
+import { linkNotice, unreadableNotice } from '../engine/notices';
 import type { AuditNotice } from '../engine/types';
 import type { WalkOptions } from '../engine/workspace';
 import * as path from 'node:path';
@@ -25,9 +26,18 @@ export function writeNotices(notices: readonly AuditNotice[], io: CliIo): void {
   for (const n of notices) io.stderr.write(`db-audit: not audited in full: ${n.path}: ${n.message}\n`);
 }
 
-/** The walk's `onUnreadable` for the commands that walk only for database files (inspect, plan): each folder it could not look in, on stderr. */
-export function unreadableOnStderr(io: CliIo): WalkOptions['onUnreadable'] {
-  return (rel, what, code) => writeNotices([unreadableNotice(rel, what, code)], io);
+/**
+ * The walk's callbacks for the commands that walk only for database files (inspect, plan): each
+ * folder it could not look in, and each link out of the workspace to a folder or a SQLite file,
+ * on stderr (a database file may be there).
+ */
+export function hiddenOnStderr(io: CliIo): Pick<WalkOptions, 'onUnreadable' | 'onLinkOutside'> {
+  return {
+    onUnreadable: (rel, what, code) => writeNotices([unreadableNotice(rel, what, code)], io),
+    onLinkOutside: (rel, what, target) => {
+      if (what === 'folder' || isSqliteFileName(rel)) writeNotices([linkNotice(rel, what, target)], io);
+    },
+  };
 }
 
 /** A mistake in how the command was called: reported with a pointer to `--help`, exit 2. */

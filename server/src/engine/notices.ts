@@ -1,6 +1,6 @@
 // What the audit could not read in full: files over the size limit, files and folders it may not
-// read (another user's, as a Docker volume often is), and files whose parse ran past its time
-// budget (treeSitter.ts). Each is a notice in the reports and the server's log, so
+// read (another user's, as a Docker volume often is), links out of the workspace, and files whose
+// parse ran past its time budget (treeSitter.ts). Each is a notice in the reports and the server's log, so
 // a workspace's references are never dropped without a word.
 
 import type { AuditNotice, FileAnalysis, GrammarName } from './types';
@@ -41,14 +41,25 @@ export function unreadableNotice(path: string, what: 'file' | 'folder', code: st
   };
 }
 
+/** A link the walk did not follow out of the workspace (WalkOptions.onLinkOutside): a folder's path ends with `/`. */
+export function linkNotice(path: string, what: 'file' | 'folder', target: string): AuditNotice {
+  return {
+    path: what === 'folder' ? `${path}/` : path,
+    reason: 'link',
+    message: `not audited: a link to a ${what} outside the workspace (${target}); the audit follows no links`,
+  };
+}
+
 /**
  * The walk's callbacks (WalkOptions) that turn what it leaves out into notices for `note`: files
- * over `maxFileSize`, files and folders it may not read. `onUnreadable` also takes the reads' errors.
+ * over `maxFileSize`, files and folders it may not read, links out of the workspace. `onUnreadable`
+ * also takes the reads' errors.
  */
-export function walkNotices(note: (notice: AuditNotice) => void, maxFileSize: number): Required<Pick<WalkOptions, 'onTooLarge' | 'onUnreadable'>> {
+export function walkNotices(note: (notice: AuditNotice) => void, maxFileSize: number): Required<Pick<WalkOptions, 'onTooLarge' | 'onUnreadable' | 'onLinkOutside'>> {
   return {
     onTooLarge: (path, size) => note(tooLargeNotice(path, size, maxFileSize)),
     onUnreadable: (path, what, code) => note(unreadableNotice(path, what, code)),
+    onLinkOutside: (path, what, target) => note(linkNotice(path, what, target)),
   };
 }
 

@@ -106,12 +106,12 @@ export interface FileAnalysis {
 export type GrammarName = 'python' | 'bash' | 'ini';
 
 /**
- * A file (or a folder, when `unreadable`) the audit did not read in full, and why: listed in every
+ * A file (or a folder, when `unreadable` or `link`) the audit did not read in full, and why: listed in every
  * report and the language server's log, so a reference it could not see is not lost without a word.
  */
 export interface AuditNotice {
   path: string;
-  reason: 'too-large' | 'parse-budget' | 'unreadable';
+  reason: 'too-large' | 'parse-budget' | 'unreadable' | 'link';
   message: string;
 }
 

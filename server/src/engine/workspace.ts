@@ -4,7 +4,7 @@
 // .gitignore, because they matter most when ignored: database files (to find undeclared ones)
 // and .env files (the real configuration; secrets there are where they belong).
 
-import { lstatSync, promises as fs, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, promises as fs, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globMatcher } from './rules/context';
@@ -67,6 +67,12 @@ export interface WalkOptions {
    * system's error, EACCES): left out, and told here. Not one that vanished since it was listed.
    */
   onUnreadable?(path: string, what: 'file' | 'folder', code: string): void;
+  /**
+   * A link (the walk follows none) to a file it would read or a folder it would enter, which
+   * lies outside the workspace (`target`, real path): what it holds is audited nowhere, so it is
+   * told here. Not a link into the workspace (audited where it points), nor a broken one.
+   */
+  onLinkOutside?(path: string, what: 'file' | 'folder', target: string): void;
 }
 
 /** A file system error's code, or undefined when the path is simply gone (removed since it was listed): nothing to tell. */
@@ -145,7 +151,11 @@ async function walkFrom(rules: WalkRules, start: string, startLayers: IgnoreLaye
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
-      if (entry.isSymbolicLink()) continue; // links can loop or leave the workspace
+      if (entry.isSymbolicLink()) {
+        // Links can loop or leave the workspace: not followed, but told when they leave it.
+        if (rules.onLinkOutside) tellLinkOutside(rules, rel, entry.name, dirIgnored, layers);
+        continue;
+      }
       if (entry.isDirectory()) {
         if (skipsFolder(entry.name, rel, userIgnored)) continue;
         await visit(rel, layers, dirIgnored || ignoredBy(layers, rel, true));
@@ -159,6 +169,27 @@ async function walkFrom(rules: WalkRules, start: string, startLayers: IgnoreLaye
 
   await visit(start, startLayers, startIgnored);
   return out;
+}
+
+/**
+ * Tells `onLinkOutside` of the link `rel` (named `name`) when it leads out of the workspace to a
+ * file the walk would list under the link's own name, or to a folder it would enter.
+ */
+function tellLinkOutside(rules: WalkRules, rel: string, name: string, dirIgnored: boolean, layers: readonly IgnoreLayer[]): void {
+  let target: string;
+  let isFolder: boolean;
+  try {
+    target = realpathSync(path.join(rules.root, rel));
+    const s = statSync(target);
+    if (!s.isFile() && !s.isDirectory()) return;
+    isFolder = s.isDirectory();
+  } catch {
+    return; // broken, a loop, or where this user may not look: nothing the walk could have read
+  }
+  rules.realRoot ??= realpathSync(rules.root);
+  if (target === rules.realRoot || target.startsWith(rules.realRoot + path.sep)) return;
+  const walked = isFolder ? !skipsFolder(name, rel, rules.userIgnored) : pathDecision(rules, rel, name, dirIgnored, layers) !== undefined;
+  if (walked) rules.onLinkOutside!(rel, isFolder ? 'folder' : 'file', target);
 }
 
 /** The layers with the .gitignore of the folder `relDir` added (an unreadable one ignores nothing). */
@@ -182,6 +213,9 @@ interface WalkRules {
   userIgnored(rel: string): boolean;
   onTooLarge: WalkOptions['onTooLarge'];
   onUnreadable: WalkOptions['onUnreadable'];
+  onLinkOutside: WalkOptions['onLinkOutside'];
+  /** The root's real path, made when the first link asks (a root under a link, as /tmp is on macOS, compares by it). */
+  realRoot?: string;
 }
 
 function walkRules(options: WalkOptions): WalkRules {
@@ -191,6 +225,7 @@ function walkRules(options: WalkOptions): WalkRules {
     userIgnored: globMatcher(options.ignoreGlobs ?? []),
     onTooLarge: options.onTooLarge,
     onUnreadable: options.onUnreadable,
+    onLinkOutside: options.onLinkOutside,
   };
 }
 
@@ -260,7 +295,11 @@ function walkedFolderOf(rules: WalkRules, rel: string): { name: string; layers: 
 export function listedFileAt(options: WalkOptions, rel: string): WalkedFile | undefined {
   const rules = walkRules(options);
   const folder = walkedFolderOf(rules, rel);
-  if (!folder || !isRegularFile(path.join(rules.root, rel))) return undefined;
+  if (!folder) return undefined;
+  const kind = entryKind(path.join(rules.root, rel));
+  // A link (to a file or a folder) is told as the walk tells it, so a change event keeps its notice.
+  if (kind === 'link' && rules.onLinkOutside) tellLinkOutside(rules, rel, folder.name, folder.dirIgnored, folder.layers);
+  if (kind !== 'file') return undefined;
   return listedFile(rules, rel, folder.name, folder.dirIgnored, folder.layers);
 }
 
@@ -281,10 +320,16 @@ function enters(rules: WalkRules, name: string, rel: string): boolean {
 
 /** A regular file, not a link (the walk lists neither links nor what they point to). */
 function isRegularFile(abs: string): boolean {
+  return entryKind(abs) === 'file';
+}
+
+/** What is at `abs` itself (a link is not followed); undefined when nothing is, or it cannot be looked at. */
+function entryKind(abs: string): 'file' | 'link' | 'other' | undefined {
   try {
-    return lstatSync(abs).isFile();
+    const s = lstatSync(abs);
+    return s.isFile() ? 'file' : s.isSymbolicLink() ? 'link' : 'other';
   } catch {
-    return false;
+    return undefined;
   }
 }
 

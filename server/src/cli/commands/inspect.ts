@@ -11,7 +11,7 @@ import { inspectPostgres, maskConnection, type PostgresInspection } from '../../
 import { comparePostgres, prefixedTablesOf } from '../../engine/inspect/pgCompare';
 import { INSPECT_FORMATS, renderInspectReport } from '../../engine/inspect/report';
 import { toPosix, walkWorkspace } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, formatOf, prepareOutput, unreadableOnStderr, writeOutput } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, formatOf, prepareOutput, hiddenOnStderr, writeOutput } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit inspect [PATH] [options]
@@ -62,7 +62,7 @@ export const inspectCommand: Command = {
     const rulesFile = await loadRulesFile(root, values.config);
     if (reportRulesFileErrors({ rulesFile }, io)) return EXIT_USAGE;
     const config = rulesFile?.config;
-    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore, onUnreadable: unreadableOnStderr(io) });
+    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore, ...hiddenOnStderr(io) });
     const shown = (abs: string) => {
       const rel = path.relative(root, abs);
       return rel.startsWith('..') || path.isAbsolute(rel) ? abs : toPosix(rel);

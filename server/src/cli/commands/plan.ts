@@ -11,7 +11,7 @@ import { readSqlitePlans, renderSqlitePlan } from '../../engine/inspect/plan';
 import { buildPostgresPlan, type PgLayout } from '../../engine/inspect/pgPlan';
 import { inspectPostgres, maskConnection } from '../../engine/inspect/postgres';
 import { walkWorkspace } from '../../engine/workspace';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, prepareOutput, unreadableOnStderr, writeOutput } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, workspaceRoot, type Command, printUsage, checkOnePath, prepareOutput, hiddenOnStderr, writeOutput } from '../command';
 import { reportRulesFileErrors } from './scan';
 
 const USAGE = `Usage: db-audit plan [PATH] [options]
@@ -86,7 +86,7 @@ export const planCommand: Command = {
       else io.stdout.write(script);
       return EXIT_OK;
     }
-    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore, onUnreadable: unreadableOnStderr(io) });
+    const walked = await walkWorkspace({ root, ignoreGlobs: config?.ignore, ...hiddenOnStderr(io) });
     const inspection = inspectSqlite({ config, databaseFiles: walked.filter((f) => f.kind === 'database'), examples: CONFLICT_KEYS });
     const plans = readSqlitePlans(inspection, { examples: CONFLICT_KEYS });
     if (plans.length === 0) {
