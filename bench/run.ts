@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeWorkspace } from '../server/src/engine/audit';
 import { fileTypeOf, type FileType } from '../server/src/engine/detectors';
+import { parseTimings, type PhaseTime } from '../server/src/engine/timings';
 import { measureEditor, type EditorLatency } from './editor';
 import { measureServerScan, type ServerScan } from './server';
 import { generateTree, writeTree } from './generate';
@@ -50,6 +51,8 @@ interface TreeResult {
    * reference or a table in (parseFloor.mjs): start-up, reading and the libraries' parsing.
    */
   parseFloor: { ms: number; all: number[]; ratio?: number; parsed: Partial<Record<FloorParser, number>> };
+  /** One more cold scan with `--timings` (not among the timed runs): where its time went, phase by phase. */
+  timings: { phases: Record<string, PhaseTime>; ruledOut?: number; garbageCollectionMs?: number };
   /** The same scan with a warm `--cache DIR` (a CI job that restores the cache): each file's analysis is looked up by content hash. */
   warmCache: { ms: number; all: number[]; ratio?: number };
 }
@@ -119,6 +122,9 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     if (s.code !== 0 && s.code !== 1) throw new Error(`db-audit exited ${s.code}: ${s.stderr}`);
     if (i > 0) samples.push(s); // the first run warms the page cache, as a CI checkout's second step would find it
   }
+  const timed = await runMeasured(process.execPath, [...args, '--timings']);
+  const phases = parseTimings(timed.stderr);
+  if (!phases) throw new Error(`db-audit --timings printed no timings: ${timed.stderr}`);
   const reportText = readFileSync(out, 'utf8');
   const report = JSON.parse(reportText) as { filesScanned: number; references: unknown[]; findings: unknown[] };
   const warm = await warmCacheRuns(args, out, reportText, runs);
@@ -141,6 +147,7 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     warmCache: { ms: median(warm), all: warm },
     readFloor: { ms: median(floor), all: floor },
     parseFloor: { ms: median(parseFloor), all: parseFloor, parsed },
+    timings: { phases: Object.fromEntries(phases.phases), ruledOut: phases.ruledOut, garbageCollectionMs: phases.garbageCollectionMs },
   };
   if (rg) {
     // Same tree, same ignore rules (.gitignore), hidden files (.env) included, same size cap.
@@ -193,6 +200,21 @@ function table(rows: TreeResult[], startup: number): string {
   return [line(head), '| ' + widths.map((w, i) => (i === 0 ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ') + ' |', ...body.map(line)].join('\n');
 }
 
+/** Where each tree's `--timings` scan spent its time: the phases of 5% or more, largest first. */
+function timingsLines(rows: TreeResult[]): string {
+  return rows
+    .map((r) => {
+      const total = r.timings.phases.total?.ms ?? 0;
+      const big = Object.entries(r.timings.phases)
+        .filter(([name, p]) => name !== 'total' && p.ms >= total * 0.05)
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .map(([name, p]) => `${name} ${fmt(p.ms)}${p.files ? ` (${fmt(p.files)} files)` : ''}`);
+      const gc = r.timings.garbageCollectionMs === undefined ? '' : `; garbage collection ${fmt(r.timings.garbageCollectionMs)} ms inside them`;
+      return `${r.tree}: ${fmt(total)} ms, of which ${big.join(', ')}${gc}`;
+    })
+    .join('\n');
+}
+
 function editorTable(e: EditorLatency): string {
   const r = (x: number) => fmt(x, 1);
   return [
@@ -243,6 +265,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nnode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; medians of ${runs} CLI runs after one warm-up (cold process; warm page cache; "warm --cache": with a filled --cache DIR)\n`);
   console.log(table(rows, startup));
+  console.log(`\nwhere a cold scan's time goes (db-audit scan --timings, one more run; phases of 5% or more, ms):\n${timingsLines(rows)}`);
 
   // The language server's initial scan of each tree: time and the server's peak memory.
   const servers: ServerScan[] = [];

@@ -20,6 +20,7 @@ import type { AuditNotice, DbReference, Engine, FileAnalysis, Finding, TableRefe
 import { DEFAULT_MAX_FILE_SIZE, readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
 import { scanNotices, walkNotices } from './notices';
 import { SERVER_WORKER_YOUNG_MB, scanInWorkers, workerScript } from './scanPool';
+import type { ScanTimings } from './timings';
 import { availableParallelism } from 'node:os';
 
 export const RULES_FILE_NAME = 'dbaudit.json';
@@ -207,10 +208,39 @@ export class AnalysisCache {
    * `ruledOut`: the files the prefilter ruled out, by key, for a cache stored across runs
    * (analysisStore.ts). With it every file is hashed first, and a known one is not prefiltered.
    */
+  /** Where this cache's analyses spend their time, while a scan asks (`--timings`): the hash, the prefilter, each detector. */
+  timings: ScanTimings | undefined;
+
   constructor(readonly ruledOut?: RuledOutKeys) {}
 
   static key(relPath: string, text: string): string {
     return analysisKey(relPath, text);
+  }
+
+  // The three steps of analyze(), timed when a scan asks; without timings, one call each.
+  private keyOf(relPath: string, text: string): string {
+    if (!this.timings) return AnalysisCache.key(relPath, text);
+    const start = performance.now();
+    const key = AnalysisCache.key(relPath, text);
+    this.timings.add('hash', performance.now() - start, 1);
+    return key;
+  }
+
+  private prefiltered(relPath: string, text: string, type: FileType | undefined, filter: ScanFilter | undefined): FileAnalysis | undefined {
+    if (!this.timings) return ruledOut({ path: relPath, text }, type, filter);
+    const start = performance.now();
+    const skipped = ruledOut({ path: relPath, text }, type, filter);
+    this.timings.add('prefilter', performance.now() - start, 1);
+    if (skipped) this.timings.ruledOut++;
+    return skipped;
+  }
+
+  private detect(type: FileType, relPath: string, text: string, editing: boolean): FileAnalysis {
+    if (!this.timings) return detectorFor(type)({ path: relPath, text, editing });
+    const start = performance.now();
+    const analysis = detectorFor(type)({ path: relPath, text, editing });
+    this.timings.add(`detect ${type}`, performance.now() - start, 1);
+    return analysis;
   }
 
   /**
@@ -220,23 +250,23 @@ export class AnalysisCache {
   analyze(relPath: string, text: string, filter?: ScanFilter, editing = false): FileAnalysis {
     const type = fileTypeOf(relPath);
     if (this.ruledOut && type) return this.analyzeByKey(relPath, text, type, filter, editing);
-    const skipped = ruledOut({ path: relPath, text }, type, filter);
+    const skipped = this.prefiltered(relPath, text, type, filter);
     if (skipped) return skipped;
-    const key = AnalysisCache.key(relPath, text);
-    return this.hit(relPath, key) ?? this.store(relPath, key, detectorFor(type!)({ path: relPath, text, editing }));
+    const key = this.keyOf(relPath, text);
+    return this.hit(relPath, key) ?? this.store(relPath, key, this.detect(type!, relPath, text, editing));
   }
 
   /** analyze() for a cache with ruled-out keys: the key first, the prefilter only for a file not seen before. */
   private analyzeByKey(relPath: string, text: string, type: FileType, filter: ScanFilter | undefined, editing: boolean): FileAnalysis {
-    const key = AnalysisCache.key(relPath, text);
+    const key = this.keyOf(relPath, text);
     const held = this.hit(relPath, key) ?? this.ruledOutAnalysis(key, filter);
     if (held) return held;
-    const skipped = ruledOut({ path: relPath, text }, type, filter);
+    const skipped = this.prefiltered(relPath, text, type, filter);
     if (skipped) {
       this.keepRuledOut(key, outcomeOf(skipped), filter);
       return skipped;
     }
-    return this.store(relPath, key, detectorFor(type)({ path: relPath, text, editing }));
+    return this.store(relPath, key, this.detect(type, relPath, text, editing));
   }
 
   /** The analysis of a file of `key` the prefilter ruled out before, under the same filter (NOTHING, ENV_ONLY). */
@@ -345,6 +375,8 @@ export interface AuditOptions {
   signal?: AbortSignal;
   /** A scan worker ran out of memory under this heap limit (MB); its batch is analyzed again under a higher one (a log line). */
   onWorkerOutOfMemory?(heapLimitMb: number): void;
+  /** Where the scan's time goes, phase by phase (`db-audit scan --timings`); untimed when absent. */
+  timings?: ScanTimings;
 }
 
 export interface RulesFileState {
@@ -419,11 +451,14 @@ async function analyzeHere(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const pause = timeSlicer();
+  const timings = cache.timings;
   for (let i = 0; i < sources.length; i++) {
     await pause();
     signal?.throwIfAborted();
     const f = sources[i];
+    const start = timings ? performance.now() : 0;
     const text = readSourceTextSync(f.absPath, (code) => onReadError(f.path, code));
+    timings?.add('read', performance.now() - start, 1);
     onFile(i, f.path, text === undefined ? undefined : cache.analyze(f.path, text, filter));
   }
 }
@@ -435,15 +470,17 @@ async function analyzeHere(
  */
 export async function analyzeWorkspace(options: AuditOptions): Promise<WorkspaceAnalysis> {
   const root = path.resolve(options.root);
-  await loadGrammars();
-  const rulesFile = options.withoutRulesFile ? undefined : await loadRulesFile(root, options.configPath);
+  const timings = options.timings;
+  const timed = <T>(phase: string, run: () => Promise<T>, files?: (result: T) => number) => (timings ? timings.time(phase, run, files) : run());
+  await timed('grammars', loadGrammars);
+  const rulesFile = options.withoutRulesFile ? undefined : await timed('rules file', () => loadRulesFile(root, options.configPath));
   const config = rulesFile?.config;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // What the walk and the reads left out: files too large, files and folders this user may not read.
   const leftOut: AuditNotice[] = [];
   const noted = walkNotices((n) => leftOut.push(n), maxFileSize);
   const onReadError = (rel: string, code: string) => noted.onUnreadable(rel, 'file', code);
-  const files = await walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, ...noted });
+  const files = await timed('walk', () => walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, ...noted }), (listed) => listed.length);
   const cache = options.cache ?? new AnalysisCache();
   const filter = scanFilterOf(config);
   const sources = files.filter((f) => f.kind === 'source' && !(options.withoutRulesFile && f.path === RULES_FILE_NAME));
@@ -459,8 +496,18 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   const script = workers > 0 ? workerScript() : undefined;
   // Offloading is the language server's scan: its workers' memory counts more than their speed.
   const youngGenerationMb = options.offload ? SERVER_WORKER_YOUNG_MB : undefined;
-  if (script) await scanInWorkers({ files: sources, workers, filter, cache, signal: options.signal, onFile, onReadError, youngGenerationMb, onOutOfMemory: options.onWorkerOutOfMemory }, script);
-  else await analyzeHere(sources, filter, cache, onFile, onReadError, options.signal);
+  if (script) {
+    // Read, prefiltered and parsed in the workers: timed as one phase here.
+    const scan = { files: sources, workers, filter, cache, signal: options.signal, onFile, onReadError, youngGenerationMb, onOutOfMemory: options.onWorkerOutOfMemory };
+    await timed(`analysis in ${workers} worker threads`, () => scanInWorkers(scan, script), () => sources.length);
+  } else {
+    cache.timings = timings;
+    try {
+      await analyzeHere(sources, filter, cache, onFile, onReadError, options.signal);
+    } finally {
+      cache.timings = undefined;
+    }
+  }
   // In walk order, whatever order the workers finished in.
   const analyses = new Map<string, FileAnalysis>();
   sources.forEach((f, i) => {
@@ -472,11 +519,13 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
 export async function auditWorkspace(options: AuditOptions): Promise<AuditResult> {
   const scanned = await analyzeWorkspace(options);
   const ignored = new Set(scanned.files.filter((f) => f.gitIgnored).map((f) => f.path));
+  const start = performance.now();
   const evaluation = evaluate({
     analyses: scanned.analyses,
     databaseFiles: scanned.files.filter((f) => f.kind === 'database').map((f) => f.path),
     config: scanned.rulesFile?.config,
     isGitIgnored: (p) => ignored.has(p),
   });
+  options.timings?.add('evaluate', performance.now() - start);
   return { ...scanned, ...evaluation };
 }

@@ -5,6 +5,7 @@ import { auditWorkspace, type AnalysisCache, type AuditResult } from '../../engi
 import { loadAnalysisCache, saveAnalysisCache } from '../../engine/analysisStore';
 import { noticeCount } from '../../engine/notices';
 import { REPORT_FORMATS, renderReport } from '../../engine/reports';
+import { formatTimings, ScanTimings, watchGarbageCollection } from '../../engine/timings';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type CliIo, type Command, printUsage, checkOnePath, formatOf, errorCode, prepareCacheFolder, prepareOutput, writeOutput } from '../command';
 
 const USAGE = `Usage: db-audit scan [PATH] [options]
@@ -18,6 +19,7 @@ Options:
   --max-file-size BYTES  Skip files larger than this (default: 2097152)
 ${JOBS_USAGE}
   --cache DIR            Keep per-file results in DIR across runs (by content hash; a new version starts over)
+  --timings              Print where the time went on stderr (start-up, walk, read, prefilter, each detector, rules, report)
   -h, --help             Show this help
 
 Exit codes: 0 no error findings, 1 error findings, 2 usage or rules-file error.`;
@@ -58,6 +60,7 @@ export const scanCommand: Command = {
         format: { type: 'string', default: 'text' },
         output: { type: 'string' },
         cache: { type: 'string' },
+        timings: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -68,17 +71,30 @@ export const scanCommand: Command = {
     if (values.output) await prepareOutput(values.output);
     if (values.cache) await prepareCacheFolder(values.cache);
 
-    const cache = values.cache ? await loadAnalysisCache(values.cache) : undefined;
-    const result = await auditWorkspace({ ...options, cache });
-    if (values.cache && cache) await saveCache(values.cache, cache, io);
+    // performance.now() counts from the process's start: what came before this line is start-up.
+    const timings = values.timings ? new ScanTimings() : undefined;
+    timings?.add('start-up', performance.now());
+    const garbageCollection = timings ? watchGarbageCollection() : undefined;
+    const timed = <T>(phase: string, run: () => Promise<T>) => (timings ? timings.time(phase, run) : run());
+
+    const cache = values.cache ? await timed('cache load', () => loadAnalysisCache(values.cache!)) : undefined;
+    const result = await auditWorkspace({ ...options, cache, timings });
+    if (values.cache && cache) await timed('cache save', () => saveCache(values.cache!, cache, io));
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     const colour = format === 'text' && !values.output && io.stdout.isTTY === true && !process.env.NO_COLOR;
-    const report = renderReport(format, result, { colour });
-    if (values.output) await writeOutput(values.output, report);
-    else io.stdout.write(report);
+    await timed('report', async () => {
+      const report = renderReport(format, result, { colour });
+      if (values.output) await writeOutput(values.output, report);
+      else io.stdout.write(report);
+    });
     // A text report on the terminal lists them itself; a file or a machine format gets a word on stderr too.
     if (result.notices.length > 0 && (format !== 'text' || values.output)) {
       io.stderr.write(`db-audit: ${noticeCount(result.notices)} ${result.notices.length === 1 ? 'was' : 'were'} not audited in full (the report lists them)\n`);
+    }
+    if (timings) {
+      const total = performance.now();
+      timings.garbageCollectionMs = await garbageCollection!();
+      io.stderr.write(formatTimings(timings, total));
     }
     return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   },
