@@ -401,3 +401,31 @@ test('JS: URLs, SQLite paths, DSNs and SQL count only in strings and templates, 
   assert.equal(prefilter('javascript', 'const p = "app\\x2edb";\n', NO_DECLARED), 'analyze');
   assert.equal(prefilter('javascript', 'const s = "unterminated\nthis.db = 1;\n', NO_DECLARED), 'analyze');
 });
+
+test('config files: a literal\'s words count only in the form a literal has them (a host key, prose, a MIME type are none); each literal form stays', () => {
+  const filter: ScanFilter = { declaredEnvNames: [] };
+  const ruledOut: Array<[FileType, string, string]> = [
+    ['yaml', 'ingress.yaml', 'spec:\n  rules:\n    - host: app.example.com\n      http:\n        paths: [{ path: /, backend: web }]\n'],
+    ['json', 'messages.json', '{ "fallback": "Cache not found, falling back to the host", "level": "verbose" }\n'],
+    ['json', 'mime.json', '{ "types": ["application/sgml-open-catalog", "text/x-dbase"] }\n'],
+    ['ini', 'setup.cfg', '[server]\nhost = 0.0.0.0\nworkers = 4\n'],
+    ['text', 'notes.txt', 'Its catalog lives on another host.\n'],
+  ];
+  for (const [type, rel, text] of ruledOut) {
+    assert.notEqual(prefilter(type, text, filter), 'analyze', text);
+    assert.equal(detect(type, rel, text).references.filter((r) => r.kind !== 'env-read' && r.kind !== 'env-define').length, 0, text);
+  }
+  const kept: Array<[FileType, string, string, string]> = [
+    ['json', 'appsettings.json', '{ "ConnectionStrings": { "Main": "Server=db;Database=app;User Id=sa" } }\n', 'app'],
+    ['text', 'App.config', '<add connectionString="Data Source=db;Initial Catalog=orders" />\n', 'orders'],
+    ['yaml', 'values.yaml', 'conn: "host=db port=5432 user=app"\n', 'db'],
+    ['yaml', 'values.yaml', 'conn: "dbname=zoe user=app"\n', 'zoe'],
+    ['ini', 'setup.cfg', '[store]\npath = /var/lib/app/zoe.db\n', 'zoe.db'],
+    ['json', 'settings.json', '{ "url": "mysql://app@db/shop" }\n', 'shop'],
+    ['yaml', 'values.yaml', 'conn: "Server=db;\\nDatabase=app"\n', 'app'],
+  ];
+  for (const [type, rel, text, target] of kept) {
+    assert.equal(prefilter(type, text, filter), 'analyze', text);
+    assert.ok(detect(type, rel, text).references.some((r) => r.target === target), `${text}: ${JSON.stringify(detect(type, rel, text).references.map((r) => r.target))}`);
+  }
+});

@@ -360,10 +360,10 @@ function sqliteTarget(token: string): string {
  * What every literal but a URL contains (lower-cased): a libpq DSN `dbname` or `host`; an ADO
  * string `database` or `initial catalog`; a SQLite path `.db`/`.sqlite` (`.db3`, `.sqlite3`).
  */
-export const LITERAL_WORDS = ['dbname', 'host', 'database', 'catalog', '.db', '.sqlite'] as const;
+const LITERAL_WORDS = ['dbname', 'host', 'database', 'catalog', '.db', '.sqlite'] as const;
 
-/** What every literal contains (lower-cased): a URL `://`, or one of LITERAL_WORDS. prefilter.ts relies on the same list. */
-export const LITERAL_TRIGGERS = ['://', ...LITERAL_WORDS] as const;
+/** What every literal contains (lower-cased): a URL `://`, or one of LITERAL_WORDS (prefilter.ts tests each in the form a literal needs it). */
+const LITERAL_TRIGGERS = ['://', ...LITERAL_WORDS] as const;
 
 /** A database's name in a URL scheme (SCHEME_ENGINES), anywhere in the scheme. */
 const SCHEME_NAME = new RegExp(Object.keys(SCHEME_ENGINES).sort((a, b) => b.length - a.length).join('|'));

@@ -39,7 +39,7 @@ import type { FileType } from './detectors';
 import { hasHostDsnRun } from './dsnRuns';
 import { DATABASE_WORD, isDatabaseEnvVar } from './envVars';
 import { javaScriptStrings } from './javascriptStrings';
-import { hasDatabaseUrl, LITERAL_WORDS } from './literals';
+import { hasDatabaseUrl } from './literals';
 import { blankIgnored, readPython, type PythonReading } from './pythonStrings';
 import { decodeNumericEscapes, NAMED_ESCAPE, NAMED_ESCAPE_VALUE, NUMERIC_ESCAPE, PYTHON_COMMENT, quotedValues } from './quotedValue';
 import { looksLikeSql } from './sqlTables';
@@ -233,8 +233,13 @@ const JAVASCRIPT: Triggers = {
  * trigger or a database variable's name. SQL, Prisma and Markdown (fenced code) name tables.
  */
 const CONFIG_TYPES = new Set<FileType>(['yaml', 'shell', 'dotenv', 'dockerfile', 'ini', 'toml', 'json', 'text']);
-/** Config files and scripts: literals only (their detectors name no tables). */
-const LITERALS: Triggers = { words: alternation(LITERAL_WORDS) };
+/**
+ * Config files and scripts: literals only (their detectors name no tables), with the words as a
+ * literal needs them (CODE_LITERALS, a database URL's scheme, a DSN's run of pairs), not the bare
+ * words: `host:` in every Kubernetes ingress, "falling back to the host" in a JSON message file,
+ * `opendocument.database` in a MIME table made most such files a candidate for nothing.
+ */
+const LITERALS: Triggers = { words: alternation(['dbname'], CODE_LITERALS), dsn: true };
 
 /** Every env access spells `env` (getenv, environ, process.env, Deno.env, import.meta.env). */
 const ENV = 'env';
