@@ -20,7 +20,7 @@ import type { AuditNotice, DbReference, Engine, FileAnalysis, Finding, TableRefe
 import { DEFAULT_MAX_FILE_SIZE, readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
 import { scanNotices, walkNotices } from './notices';
 import { SERVER_WORKER_YOUNG_MB, scanInWorkers, workerScript } from './scanPool';
-import type { ScanTimings } from './timings';
+import { timedPhase, timedStep, type ScanTimings } from './timings';
 import { availableParallelism } from 'node:os';
 
 export const RULES_FILE_NAME = 'dbaudit.json';
@@ -204,43 +204,32 @@ export class AnalysisCache {
   /** Per path, the keys of its most recent texts, oldest first. */
   private readonly recent = new Map<string, string[]>();
 
+  /** Where this cache's analyses spend their time while a scan asks (`--timings`): the hash, the prefilter, each detector. */
+  timings: ScanTimings | undefined;
+
   /**
    * `ruledOut`: the files the prefilter ruled out, by key, for a cache stored across runs
    * (analysisStore.ts). With it every file is hashed first, and a known one is not prefiltered.
    */
-  /** Where this cache's analyses spend their time, while a scan asks (`--timings`): the hash, the prefilter, each detector. */
-  timings: ScanTimings | undefined;
-
   constructor(readonly ruledOut?: RuledOutKeys) {}
 
   static key(relPath: string, text: string): string {
     return analysisKey(relPath, text);
   }
 
-  // The three steps of analyze(), timed when a scan asks; without timings, one call each.
+  // The steps of analyze(), each timed when a scan asks.
   private keyOf(relPath: string, text: string): string {
-    if (!this.timings) return AnalysisCache.key(relPath, text);
-    const start = performance.now();
-    const key = AnalysisCache.key(relPath, text);
-    this.timings.add('hash', performance.now() - start, 1);
-    return key;
+    return timedStep(this.timings, 'hash', () => AnalysisCache.key(relPath, text));
   }
 
   private prefiltered(relPath: string, text: string, type: FileType | undefined, filter: ScanFilter | undefined): FileAnalysis | undefined {
-    if (!this.timings) return ruledOut({ path: relPath, text }, type, filter);
-    const start = performance.now();
-    const skipped = ruledOut({ path: relPath, text }, type, filter);
-    this.timings.add('prefilter', performance.now() - start, 1);
-    if (skipped) this.timings.ruledOut++;
+    const skipped = timedStep(this.timings, 'prefilter', () => ruledOut({ path: relPath, text }, type, filter));
+    if (skipped && this.timings) this.timings.ruledOut++;
     return skipped;
   }
 
   private detect(type: FileType, relPath: string, text: string, editing: boolean): FileAnalysis {
-    if (!this.timings) return detectorFor(type)({ path: relPath, text, editing });
-    const start = performance.now();
-    const analysis = detectorFor(type)({ path: relPath, text, editing });
-    this.timings.add(`detect ${type}`, performance.now() - start, 1);
-    return analysis;
+    return timedStep(this.timings, `detect ${type}`, () => detectorFor(type)({ path: relPath, text, editing }));
   }
 
   /**
@@ -456,9 +445,7 @@ async function analyzeHere(
     await pause();
     signal?.throwIfAborted();
     const f = sources[i];
-    const start = timings ? performance.now() : 0;
-    const text = readSourceTextSync(f.absPath, (code) => onReadError(f.path, code));
-    timings?.add('read', performance.now() - start, 1);
+    const text = timedStep(timings, 'read', () => readSourceTextSync(f.absPath, (code) => onReadError(f.path, code)));
     onFile(i, f.path, text === undefined ? undefined : cache.analyze(f.path, text, filter));
   }
 }
@@ -471,16 +458,15 @@ async function analyzeHere(
 export async function analyzeWorkspace(options: AuditOptions): Promise<WorkspaceAnalysis> {
   const root = path.resolve(options.root);
   const timings = options.timings;
-  const timed = <T>(phase: string, run: () => Promise<T>, files?: (result: T) => number) => (timings ? timings.time(phase, run, files) : run());
-  await timed('grammars', loadGrammars);
-  const rulesFile = options.withoutRulesFile ? undefined : await timed('rules file', () => loadRulesFile(root, options.configPath));
+  await timedPhase(timings, 'grammars', loadGrammars);
+  const rulesFile = options.withoutRulesFile ? undefined : await timedPhase(timings, 'rules file', () => loadRulesFile(root, options.configPath));
   const config = rulesFile?.config;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // What the walk and the reads left out: files too large, files and folders this user may not read.
   const leftOut: AuditNotice[] = [];
   const noted = walkNotices((n) => leftOut.push(n), maxFileSize);
   const onReadError = (rel: string, code: string) => noted.onUnreadable(rel, 'file', code);
-  const files = await timed('walk', () => walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, ...noted }), (listed) => listed.length);
+  const files = await timedPhase(timings, 'walk', () => walkWorkspace({ root, maxFileSize, ignoreGlobs: config?.ignore, ...noted }), (listed) => listed.length);
   const cache = options.cache ?? new AnalysisCache();
   const filter = scanFilterOf(config);
   const sources = files.filter((f) => f.kind === 'source' && !(options.withoutRulesFile && f.path === RULES_FILE_NAME));
@@ -499,7 +485,7 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   if (script) {
     // Read, prefiltered and parsed in the workers: timed as one phase here.
     const scan = { files: sources, workers, filter, cache, signal: options.signal, onFile, onReadError, youngGenerationMb, onOutOfMemory: options.onWorkerOutOfMemory };
-    await timed(`analysis in ${workers} worker threads`, () => scanInWorkers(scan, script), () => sources.length);
+    await timedPhase(timings, `analysis in ${workers} worker threads`, () => scanInWorkers(scan, script), () => sources.length);
   } else {
     cache.timings = timings;
     try {

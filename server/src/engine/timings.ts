@@ -34,13 +34,24 @@ export class ScanTimings {
     }
   }
 
-  /** Awaits `run` and adds its time to `phase`. */
-  async time<T>(phase: string, run: () => T | Promise<T>, files?: (result: T) => number): Promise<T> {
-    const start = performance.now();
-    const result = await run();
-    this.add(phase, performance.now() - start, files?.(result) ?? 0);
-    return result;
-  }
+}
+
+/** Awaits `run`, adding its time to `phase` when a scan asks for timings (`files`: how many files it handled). */
+export async function timedPhase<T>(timings: ScanTimings | undefined, phase: string, run: () => Promise<T>, files?: (result: T) => number): Promise<T> {
+  if (!timings) return run();
+  const start = performance.now();
+  const result = await run();
+  timings.add(phase, performance.now() - start, files?.(result) ?? 0);
+  return result;
+}
+
+/** Runs `step`, adding its time to `phase` (one file) when a scan asks for timings. */
+export function timedStep<T>(timings: ScanTimings | undefined, phase: string, step: () => T): T {
+  if (!timings) return step();
+  const start = performance.now();
+  const result = step();
+  timings.add(phase, performance.now() - start, 1);
+  return result;
 }
 
 /**

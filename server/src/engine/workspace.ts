@@ -183,10 +183,10 @@ function tellLinkOutside(rules: WalkRules, rel: string, name: string, dirIgnored
     const s = statSync(target);
     if (!s.isFile() && !s.isDirectory()) return;
     isFolder = s.isDirectory();
+    rules.realRoot ??= realpathSync(rules.root);
   } catch {
     return; // broken, a loop, or where this user may not look: nothing the walk could have read
   }
-  rules.realRoot ??= realpathSync(rules.root);
   if (target === rules.realRoot || target.startsWith(rules.realRoot + path.sep)) return;
   const walked = isFolder ? !skipsFolder(name, rel, rules.userIgnored) : pathDecision(rules, rel, name, dirIgnored, layers) !== undefined;
   if (walked) rules.onLinkOutside!(rel, isFolder ? 'folder' : 'file', target);

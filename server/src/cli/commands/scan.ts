@@ -5,7 +5,7 @@ import { auditWorkspace, type AnalysisCache, type AuditResult } from '../../engi
 import { loadAnalysisCache, saveAnalysisCache } from '../../engine/analysisStore';
 import { noticeCount } from '../../engine/notices';
 import { REPORT_FORMATS, renderReport } from '../../engine/reports';
-import { formatTimings, ScanTimings, watchGarbageCollection } from '../../engine/timings';
+import { formatTimings, ScanTimings, timedPhase, watchGarbageCollection } from '../../engine/timings';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, AUDIT_OPTIONS, auditOptionsOf, JOBS_USAGE, type CliIo, type Command, printUsage, checkOnePath, formatOf, errorCode, prepareCacheFolder, prepareOutput, writeOutput } from '../command';
 
 const USAGE = `Usage: db-audit scan [PATH] [options]
@@ -75,14 +75,13 @@ export const scanCommand: Command = {
     const timings = values.timings ? new ScanTimings() : undefined;
     timings?.add('start-up', performance.now());
     const garbageCollection = timings ? watchGarbageCollection() : undefined;
-    const timed = <T>(phase: string, run: () => Promise<T>) => (timings ? timings.time(phase, run) : run());
 
-    const cache = values.cache ? await timed('cache load', () => loadAnalysisCache(values.cache!)) : undefined;
+    const cache = values.cache ? await timedPhase(timings, 'cache load', () => loadAnalysisCache(values.cache!)) : undefined;
     const result = await auditWorkspace({ ...options, cache, timings });
-    if (values.cache && cache) await timed('cache save', () => saveCache(values.cache!, cache, io));
+    if (values.cache && cache) await timedPhase(timings, 'cache save', () => saveCache(values.cache!, cache, io));
     if (reportRulesFileErrors(result, io)) return EXIT_USAGE;
     const colour = format === 'text' && !values.output && io.stdout.isTTY === true && !process.env.NO_COLOR;
-    await timed('report', async () => {
+    await timedPhase(timings, 'report', async () => {
       const report = renderReport(format, result, { colour });
       if (values.output) await writeOutput(values.output, report);
       else io.stdout.write(report);
