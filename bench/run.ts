@@ -61,7 +61,11 @@ function hasRg(): boolean {
   return spawnSync('rg', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** The library each detector parses a file with (parseFloor.mjs calls it the same way); types without one are read by the detectors' own code. */
+/**
+ * The library each detector parses a file with (parseFloor.mjs calls it the same way). The other
+ * types (SQL, `.env`, Markdown, whose fences go to these detectors, ...) are left out: a floor
+ * may only leave work out.
+ */
 const FLOOR_PARSERS = { python: 'python', shell: 'bash', ini: 'ini', javascript: 'typescript', yaml: 'yaml', json: 'json' } as const satisfies Partial<Record<FileType, string>>;
 type FloorParser = (typeof FLOOR_PARSERS)[keyof typeof FLOOR_PARSERS];
 

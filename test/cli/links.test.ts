@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +22,7 @@ interface JsonReport {
 }
 
 before(() => {
-  base = mkdtempSync(path.join(tmpdir(), 'dbaudit-links-'));
+  base = realpathSync(mkdtempSync(path.join(tmpdir(), 'dbaudit-links-'))); // the notices name real paths (macOS's temp folder is under a link)
   root = path.join(base, 'workspace');
   outside = path.join(base, 'secrets');
   const write = (abs: string, text: string) => {

@@ -33,7 +33,6 @@ export class ScanTimings {
       this.phases.set(phase, { ms, files });
     }
   }
-
 }
 
 /** Awaits `run`, adding its time to `phase` when a scan asks for timings (`files`: how many files it handled). */
@@ -114,7 +113,6 @@ export interface ReadTimings {
   ruledOut?: number;
   garbageCollectionMs?: number;
 }
-
 
 /** Reads the table formatTimings wrote (anywhere in `stderr`). */
 export function parseTimings(stderr: string): ReadTimings | undefined {
