@@ -38,7 +38,8 @@ function rows(stderr: string): ReadTimings & { phases: Map<string, PhaseTime> } 
   const start = lines.indexOf('db-audit: timings (this thread):');
   assert.match(lines[start + 1], /^ {2}phase +ms +files$/);
   const tableLines = lines.slice(start + 2).filter((l) => l.startsWith('  '));
-  assert.equal(read.phases.size + (read.garbageCollectionMs === undefined ? 0 : 1), tableLines.length, stderr);
+  const rowsRead = read.phases.size + (read.workers?.phases.size ?? 0) + (read.garbageCollectionMs === undefined ? 0 : 1);
+  assert.equal(rowsRead, tableLines.length, stderr);
   return read;
 }
 
@@ -72,13 +73,26 @@ test('--timings prints each phase with the files it handled, and leaves the repo
   assert.ok(gc !== undefined && gc >= 0 && gc < total, `garbage collection ${gc} of ${total}`);
 });
 
-test('with worker threads, the analysis is one phase: read, prefiltered and parsed in the workers', async () => {
+test('with worker threads, the analysis is one phase here, and the workers\' steps are listed beside it, summed over the threads', async () => {
   const plain = await runCli(['scan', root, '--format', 'json', '--jobs', '1']);
   const timed = await runCli(['scan', root, '--format', 'json', '--jobs', '2', '--timings']);
   assert.equal(timed.stdout, plain.stdout);
-  const { phases } = rows(timed.stderr);
+  const { phases, workers } = rows(timed.stderr);
   assert.equal(phases.get('analysis in 2 worker threads')?.files, 6);
   assert.deepEqual([...phases.keys()].filter((n) => n === 'read' || n === 'prefilter' || n.startsWith('detect ')), []);
+  // The same files in the same steps as in one thread.
+  assert.ok(workers, timed.stderr);
+  assert.deepEqual(filesOf(workers.phases, ['read', 'prefilter', 'hash']), { read: 6, prefilter: 6, hash: 4 });
+  assert.equal(workers.ruledOut, 2);
+  const detectors = Object.fromEntries([...workers.phases].filter(([n]) => n.startsWith('detect ')).map(([n, r]) => [n, r.files]));
+  assert.deepEqual(detectors, { 'detect python': 1, 'detect javascript': 1, 'detect yaml': 1, 'detect markdown': 1 });
+  // Listed right after the phase they ran in, and not counted in the total (thread time, not this thread's).
+  const lines = timed.stderr.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('  analysis in 2 worker threads'));
+  assert.match(lines[at + 1], /^ {2}workers, summed: read /);
+  const total = phases.get('total')!.ms;
+  const parts = [...phases].filter(([n]) => n !== 'total').reduce((n, [, r]) => n + r.ms, 0);
+  assert.ok(Math.abs(parts - total) <= phases.size, `${parts} against ${total}`);
 });
 
 test('--cache: the cache is loaded and saved as phases of their own, and a warm run parses nothing', async () => {
@@ -123,6 +137,31 @@ test('the table lists the phases in the order a scan passes through them, the de
       '',
     ].join('\n'),
   );
+  // Worker threads' steps go right after the phase they ran in, and stay out of `other`.
+  const pooled = new ScanTimings();
+  pooled.add('walk', 10, 7);
+  pooled.add('analysis in 2 worker threads', 50, 7);
+  pooled.addWorkers({ phases: [['read', { ms: 20, files: 4 }], ['prefilter', { ms: 9, files: 4 }], ['detect sql', { ms: 30, files: 2 }]], ruledOut: 1 });
+  pooled.addWorkers({ phases: [['read', { ms: 15, files: 3 }], ['prefilter', { ms: 6, files: 3 }]], ruledOut: 3 });
+  assert.equal(
+    formatTimings(pooled, 70),
+    [
+      'db-audit: timings (this thread):',
+      '  phase                                     ms  files',
+      '  walk                                      10      7',
+      '  analysis in 2 worker threads              50      7',
+      '  workers, summed: read                     35      7',
+      '  workers, summed: prefilter (4 ruled out)  15      7',
+      '  workers, summed: detect sql               30      2',
+      '  other                                     10',
+      '  total                                     70',
+      '',
+    ].join('\n'),
+  );
+  const pooledRead = parseTimings(formatTimings(pooled, 70));
+  assert.deepEqual([...pooledRead!.phases.keys()], ['walk', 'analysis in 2 worker threads', 'other', 'total']);
+  assert.deepEqual([...pooledRead!.workers!.phases].map(([n, p]) => `${n} ${p.ms} ${p.files}`), ['read 35 7', 'prefilter 15 7', 'detect sql 30 2']);
+  assert.equal(pooledRead!.workers!.ruledOut, 4);
   t.garbageCollectionMs = 12.4;
   const read = parseTimings(`db-audit: 1 file was not audited in full\n${formatTimings(t, 160)}`);
   assert.deepEqual(read?.garbageCollectionMs, 12);

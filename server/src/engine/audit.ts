@@ -20,7 +20,7 @@ import type { AuditNotice, DbReference, Engine, FileAnalysis, Finding, TableRefe
 import { DEFAULT_MAX_FILE_SIZE, readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
 import { scanNotices, walkNotices } from './notices';
 import { SERVER_WORKER_YOUNG_MB, scanInWorkers, workerScript } from './scanPool';
-import { timedPhase, timedStep, type ScanTimings } from './timings';
+import { timedPhase, timedStep, WORKERS_PHASE, type PostedTimings, type ScanTimings } from './timings';
 import { availableParallelism } from 'node:os';
 
 export const RULES_FILE_NAME = 'dbaudit.json';
@@ -483,9 +483,10 @@ export async function analyzeWorkspace(options: AuditOptions): Promise<Workspace
   // Offloading is the language server's scan: its workers' memory counts more than their speed.
   const youngGenerationMb = options.offload ? SERVER_WORKER_YOUNG_MB : undefined;
   if (script) {
-    // Read, prefiltered and parsed in the workers: timed as one phase here.
-    const scan = { files: sources, workers, filter, cache, signal: options.signal, onFile, onReadError, youngGenerationMb, onOutOfMemory: options.onWorkerOutOfMemory };
-    await timedPhase(timings, `analysis in ${workers} worker threads`, () => scanInWorkers(scan, script), () => sources.length);
+    // Read, prefiltered and parsed in the workers: one phase here, the workers' steps summed beside it.
+    const onTimings = timings && ((batch: PostedTimings) => timings.addWorkers(batch));
+    const scan = { files: sources, workers, filter, cache, signal: options.signal, onFile, onReadError, youngGenerationMb, onOutOfMemory: options.onWorkerOutOfMemory, onTimings };
+    await timedPhase(timings, `${WORKERS_PHASE}${workers} worker threads`, () => scanInWorkers(scan, script), () => sources.length);
   } else {
     cache.timings = timings;
     try {

@@ -14,6 +14,7 @@ import { PackedAnalysis } from './packedTables';
 import { StringPool } from './stringPool';
 import { analysisOfOutcome } from './ruledOutKeys';
 import type { PostedAnalysis, WorkerJob, WorkerMessage, WorkerResult, WorkerSetup } from './scanWorker';
+import type { PostedTimings } from './timings';
 import type { FileAnalysis } from './types';
 import type { WalkedFile } from './workspace';
 
@@ -175,6 +176,8 @@ export interface PoolScan {
   onFile(index: number, path: string, analysis: FileAnalysis | undefined): void;
   /** A file that could not be read, and why (the file system's error code), before its onFile. */
   onReadError?(path: string, code: string): void;
+  /** Each batch's timings (`--timings`); the workers time their steps only when this is given. */
+  onTimings?(batch: PostedTimings): void;
 }
 
 /**
@@ -227,13 +230,14 @@ function analysisOf(r: WorkerResult, cache: AnalysisCache, pool: StringPool, fil
 }
 
 /** What every worker of a scan is started with: the filter, what the cache holds, this process's code cache. */
-export function workerSetup(scan: Pick<PoolScan, 'filter' | 'cache'>): WorkerSetup {
+export function workerSetup(scan: Pick<PoolScan, 'filter' | 'cache' | 'onTimings'>): WorkerSetup {
   const codeCache = codeCacheSettings();
   return {
     filter: scan.filter,
     known: scan.cache.size > 0 ? scan.cache.keys() : [],
     ...(scan.cache.ruledOut ? { ruledOut: scan.cache.ruledOut.entries(scan.filter) } : {}),
     ...(codeCache ? { codeCache } : {}),
+    ...(scan.onTimings ? { timings: true } : {}),
   };
 }
 
@@ -300,6 +304,7 @@ function runWorkers(scan: PoolScan, script: string, setup: WorkerSetup, pool: St
               if (r.outcome === 'unreadable' && r.error !== undefined) scan.onReadError?.(r.path, r.error);
               scan.onFile(done[k], r.path, analysisOf(r, scan.cache, pool, scan.filter));
             });
+            if (m.timings) scan.onTimings?.(m.timings);
           }
           next();
         } catch (e) {

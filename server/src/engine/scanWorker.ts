@@ -11,6 +11,7 @@ import { outcomeOf, type RuledOutOutcome } from './ruledOutKeys';
 import { loadGrammars } from './treeSitter';
 import { readSourceTextSync } from './workspace';
 import { packTables, type PackedTables } from './packedTables';
+import { ScanTimings, timedStep, type PostedTimings } from './timings';
 import type { DbReference, FileAnalysis, GrammarName } from './types';
 
 export interface WorkerSetup {
@@ -24,6 +25,8 @@ export interface WorkerSetup {
   ruledOut?: Array<[string, RuledOutOutcome]>;
   /** The main thread's code cache (codeCache.ts): the TypeScript compiler compiled from it here too, ~85 ms less per worker. */
   codeCache?: CodeCacheSettings;
+  /** Time each step (`--timings`): each batch's results come with the time its steps took. */
+  timings?: boolean;
 }
 
 /** A batch: [workspace-relative path, absolute path] pairs. */
@@ -48,7 +51,10 @@ function posted(analysis: FileAnalysis): PostedAnalysis {
   return analysis.unparsed ? { references: analysis.references, tables, unparsed: analysis.unparsed } : { references: analysis.references, tables };
 }
 
-export type WorkerMessage = { type: 'ready' } | { type: 'results'; results: WorkerResult[] } | { type: 'error'; message: string };
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'results'; results: WorkerResult[]; timings?: PostedTimings }
+  | { type: 'error'; message: string };
 
 /** What the main thread's cache holds: analyses' keys, and (when it keeps them) ruled-out files' keys. */
 interface Held {
@@ -56,23 +62,25 @@ interface Held {
   ruledOut: ReadonlyMap<string, RuledOutOutcome> | undefined;
 }
 
-function analyzeOne(rel: string, abs: string, setup: WorkerSetup, held: Held): WorkerResult {
+function analyzeOne(rel: string, abs: string, setup: WorkerSetup, held: Held, timings: ScanTimings | undefined): WorkerResult {
   let error: string | undefined;
-  const text = readSourceTextSync(abs, (code) => (error = code));
+  const text = timedStep(timings, 'read', () => readSourceTextSync(abs, (code) => (error = code)));
   if (text === undefined) return error === undefined ? { path: rel, outcome: 'unreadable' } : { path: rel, outcome: 'unreadable', error };
   const type = fileTypeOf(rel);
+  const hash = () => timedStep(timings, 'hash', () => analysisKey(rel, text));
   // Hashed first only when ruled-out keys are kept: else the prefilter spares most files the hash.
-  let key = held.ruledOut && type ? analysisKey(rel, text) : undefined;
+  let key = held.ruledOut && type ? hash() : undefined;
   if (key !== undefined) {
     if (held.known.has(key)) return { path: rel, outcome: 'known', key };
     const outcome = held.ruledOut!.get(key);
     if (outcome) return { path: rel, outcome, key };
   }
-  const skipped = ruledOut({ path: rel, text }, type, setup.filter);
+  const skipped = timedStep(timings, 'prefilter', () => ruledOut({ path: rel, text }, type, setup.filter));
+  if (skipped && timings) timings.ruledOut++;
   if (skipped) return { path: rel, outcome: outcomeOf(skipped), ...(key !== undefined ? { key } : {}) };
-  key ??= analysisKey(rel, text);
+  key ??= hash();
   if (held.known.has(key)) return { path: rel, outcome: 'known', key };
-  return { path: rel, outcome: 'analyzed', key, analysis: posted(detectorFor(type!)({ path: rel, text })) };
+  return { path: rel, outcome: 'analyzed', key, analysis: posted(timedStep(timings, `detect ${type}`, () => detectorFor(type!)({ path: rel, text }))) };
 }
 
 async function main(): Promise<void> {
@@ -84,8 +92,10 @@ async function main(): Promise<void> {
   await loadGrammars();
   port.on('message', (job: WorkerJob) => {
     const results: WorkerResult[] = [];
-    for (const [rel, abs] of job) results.push(analyzeOne(rel, abs, setup, held));
-    port.postMessage({ type: 'results', results } satisfies WorkerMessage);
+    // A batch's own timings: the main thread adds each batch's to the scan's.
+    const timings = setup.timings ? new ScanTimings() : undefined;
+    for (const [rel, abs] of job) results.push(analyzeOne(rel, abs, setup, held, timings));
+    port.postMessage({ type: 'results', results, ...(timings ? { timings: timings.posted() } : {}) } satisfies WorkerMessage);
   });
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);
 }

@@ -17,12 +17,32 @@ export interface PhaseTime {
 const ORDER = ['start-up', 'cache load', 'rules file', 'grammars', 'walk', 'read', 'hash', 'prefilter'];
 const AFTER = ['evaluate', 'report', 'cache save'];
 
+/** A worker thread's timings of a batch, as posted to the main thread. */
+export interface PostedTimings {
+  phases: Array<[string, PhaseTime]>;
+  ruledOut: number;
+}
+
 export class ScanTimings {
   readonly phases = new Map<string, PhaseTime>();
   /** Of the files the prefilter was asked about, those it ruled out (not parsed). */
   ruledOut = 0;
   /** Garbage collection in this thread, inside the phases (watchGarbageCollection). */
   garbageCollectionMs?: number;
+  /** The worker threads' steps (read, hash, prefilter, detectors), their times summed over the threads, which ran at once. */
+  workers?: ScanTimings;
+
+  /** What a worker posts (scanWorker.ts). */
+  posted(): PostedTimings {
+    return { phases: [...this.phases], ruledOut: this.ruledOut };
+  }
+
+  /** Adds a worker's batch to `workers`. */
+  addWorkers(batch: PostedTimings): void {
+    this.workers ??= new ScanTimings();
+    for (const [phase, p] of batch.phases) this.workers.add(phase, p.ms, p.files);
+    this.workers.ruledOut += batch.ruledOut;
+  }
 
   add(phase: string, ms: number, files = 0): void {
     const p = this.phases.get(phase);
@@ -85,6 +105,10 @@ export function orderedPhases(t: ScanTimings): Array<[string, PhaseTime]> {
 
 const ms = (n: number) => Math.round(n).toLocaleString('en-US');
 const GC_LABEL = 'garbage collection, inside the phases';
+/** The phase in which worker threads analyze (audit.ts names it `analysis in N worker threads`). */
+export const WORKERS_PHASE = 'analysis in ';
+/** Before each of the worker threads' steps: their times summed over the threads. */
+const WORKER_ROW = 'workers, summed: ';
 const HEADING = 'db-audit: timings (this thread):';
 
 /**
@@ -93,10 +117,13 @@ const HEADING = 'db-audit: timings (this thread):';
  * total since the process started, and how much of it was garbage collection.
  */
 export function formatTimings(t: ScanTimings, totalMs: number): string {
-  const rows = orderedPhases(t).map(([name, p]): [string, string, string] => {
-    const label = name === 'prefilter' ? `prefilter (${t.ruledOut.toLocaleString('en-US')} ruled out)` : name;
-    return [label, ms(p.ms), p.files > 0 ? p.files.toLocaleString('en-US') : ''];
-  });
+  const rowsOf = (timings: ScanTimings, prefix: string) =>
+    orderedPhases(timings).map(([name, p]): [string, string, string] => {
+      const label = name === 'prefilter' ? `prefilter (${timings.ruledOut.toLocaleString('en-US')} ruled out)` : name;
+      return [prefix + label, ms(p.ms), p.files > 0 ? p.files.toLocaleString('en-US') : ''];
+    });
+  // The workers' steps right after the phase they ran in; they are thread time, not a part of the total.
+  const rows = rowsOf(t, '').flatMap((row) => (row[0].startsWith(WORKERS_PHASE) && t.workers ? [row, ...rowsOf(t.workers, WORKER_ROW)] : [row]));
   const attributed = [...t.phases.values()].reduce((n, p) => n + p.ms, 0);
   rows.push(['other', ms(Math.max(0, totalMs - attributed)), ''], ['total', ms(totalMs), '']);
   if (t.garbageCollectionMs !== undefined) rows.push([GC_LABEL, ms(t.garbageCollectionMs), '']);
@@ -108,10 +135,12 @@ export function formatTimings(t: ScanTimings, totalMs: number): string {
 
 /** What a `--timings` table holds, read back from a scan's stderr (`npm run bench`); undefined when it has none. */
 export interface ReadTimings {
-  /** Every row but the garbage collection's, `other` and `total` included, in the table's order. */
+  /** Every row of this thread but the garbage collection's, `other` and `total` included, in the table's order. */
   phases: Map<string, PhaseTime>;
   ruledOut?: number;
   garbageCollectionMs?: number;
+  /** The worker threads' steps, when they ran (their times summed over the threads). */
+  workers?: { phases: Map<string, PhaseTime>; ruledOut?: number };
 }
 
 /** Reads the table formatTimings wrote (anywhere in `stderr`). */
@@ -124,10 +153,16 @@ export function parseTimings(stderr: string): ReadTimings | undefined {
   for (const line of lines.slice(start + 2)) {
     const m = /^ {2}(.+?) +([\d,]+)(?: +([\d,]+))?$/.exec(line);
     if (!m) break;
-    const prefilter = /^prefilter \(([\d,]+) ruled out\)$/.exec(m[1]);
-    if (prefilter) read.ruledOut = num(prefilter[1]);
-    if (m[1] === GC_LABEL) read.garbageCollectionMs = num(m[2]);
-    else read.phases.set(prefilter ? 'prefilter' : m[1], { ms: num(m[2]), files: num(m[3]) });
+    if (m[1] === GC_LABEL) {
+      read.garbageCollectionMs = num(m[2]);
+      continue;
+    }
+    const worker = m[1].startsWith(WORKER_ROW);
+    const name = worker ? m[1].slice(WORKER_ROW.length) : m[1];
+    const into: { phases: Map<string, PhaseTime>; ruledOut?: number } = worker ? (read.workers ??= { phases: new Map() }) : read;
+    const prefilter = /^prefilter \(([\d,]+) ruled out\)$/.exec(name);
+    if (prefilter) into.ruledOut = num(prefilter[1]);
+    into.phases.set(prefilter ? 'prefilter' : name, { ms: num(m[2]), files: num(m[3]) });
   }
   return read;
 }
