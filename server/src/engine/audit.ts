@@ -20,7 +20,7 @@ import type { AuditNotice, DbReference, Engine, FileAnalysis, Finding, TableRefe
 import { DEFAULT_MAX_FILE_SIZE, readSourceTextSync, walkWorkspace, type WalkedFile } from './workspace';
 import { scanNotices, walkNotices } from './notices';
 import { SERVER_WORKER_YOUNG_MB, scanInWorkers, workerScript } from './scanPool';
-import { timedPhase, timedStep, WORKERS_PHASE, type PostedTimings, type ScanTimings } from './timings';
+import { timedPhase, timedPrefilter, timedStep, WORKERS_PHASE, type PostedTimings, type ScanTimings } from './timings';
 import { availableParallelism } from 'node:os';
 
 export const RULES_FILE_NAME = 'dbaudit.json';
@@ -223,9 +223,7 @@ export class AnalysisCache {
   }
 
   private prefiltered(relPath: string, text: string, type: FileType | undefined, filter: ScanFilter | undefined): FileAnalysis | undefined {
-    const skipped = timedStep(this.timings, 'prefilter', () => ruledOut({ path: relPath, text }, type, filter));
-    if (skipped && this.timings) this.timings.ruledOut++;
-    return skipped;
+    return timedPrefilter(this.timings, () => ruledOut({ path: relPath, text }, type, filter));
   }
 
   private detect(type: FileType, relPath: string, text: string, editing: boolean): FileAnalysis {

@@ -11,7 +11,7 @@ import { outcomeOf, type RuledOutOutcome } from './ruledOutKeys';
 import { loadGrammars } from './treeSitter';
 import { readSourceTextSync } from './workspace';
 import { packTables, type PackedTables } from './packedTables';
-import { ScanTimings, timedStep, type PostedTimings } from './timings';
+import { ScanTimings, timedPrefilter, timedStep, type PostedTimings } from './timings';
 import type { DbReference, FileAnalysis, GrammarName } from './types';
 
 export interface WorkerSetup {
@@ -75,8 +75,7 @@ function analyzeOne(rel: string, abs: string, setup: WorkerSetup, held: Held, ti
     const outcome = held.ruledOut!.get(key);
     if (outcome) return { path: rel, outcome, key };
   }
-  const skipped = timedStep(timings, 'prefilter', () => ruledOut({ path: rel, text }, type, setup.filter));
-  if (skipped && timings) timings.ruledOut++;
+  const skipped = timedPrefilter(timings, () => ruledOut({ path: rel, text }, type, setup.filter));
   if (skipped) return { path: rel, outcome: outcomeOf(skipped), ...(key !== undefined ? { key } : {}) };
   key ??= hash();
   if (held.known.has(key)) return { path: rel, outcome: 'known', key };

@@ -73,6 +73,13 @@ export function timedStep<T>(timings: ScanTimings | undefined, phase: string, st
   return result;
 }
 
+/** The prefilter's step: timed as timedStep does, and counted when it rules the file out (a defined result). */
+export function timedPrefilter<T>(timings: ScanTimings | undefined, step: () => T | undefined): T | undefined {
+  const skipped = timedStep(timings, 'prefilter', step);
+  if (skipped !== undefined && timings) timings.ruledOut++;
+  return skipped;
+}
+
 /**
  * Starts summing this thread's garbage collection pauses; the function returned stops and says
  * how long they took (V8 reports them a turn of the event loop late: it waits one turn).
