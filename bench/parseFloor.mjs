@@ -1,9 +1,9 @@
 // The parse floor: a bare Node process that reads the files a scan reads, as the read floor does
 // (readFloor.mjs), and parses the files the scan found something in (a reference or a table) with
 // the library their detector parses them with, set up as the CLI sets it up (V8's flags, the
-// TypeScript compiler's cached code): the TypeScript compiler for JS/TS, tree-sitter for Python,
-// shell and INI, yaml for YAML, jsonc-parser for JSON. Nothing else: no prefilter, no walk over
-// the syntax, no rules, no report. Any scan with these parsers parses at least these files, so no
+// TypeScript compiler's cached code), through the same functions: the TypeScript compiler for
+// JS/TS, tree-sitter for Python, shell and INI, yaml for YAML, jsonc-parser for JSON. Nothing
+// else: no prefilter, no walk over the syntax, no rules, no report. Any scan with these parsers parses at least these files, so no
 // scan can be faster than this; `npm run bench` puts its time beside the read floor's and the
 // scan's: what the libraries' parsing costs, and what the audit's own work adds on top.
 //
@@ -29,35 +29,33 @@ for (const line of lines) {
   if (parser !== '-') toParse.push({ parser, path: line.slice(tab + 1), text });
 }
 
-/** Each parser as its detector calls it, loaded on first use as the scan loads it; returns a count of top-level nodes. */
+/** Each parser through the function its detector parses with, loaded on first use as the scan loads it; returns a count of top-level nodes. */
 const parsers = {
   typescript: () => {
-    const { ts } = require('../server/out/engine/typescript.js');
-    const { scriptKindOf } = require('../server/out/engine/detectors/javascript.js');
-    const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-    return (path, text) => ts.createSourceFile(path, text, options, true, scriptKindOf(path)).statements.length;
+    const { parseJavaScript } = require('../server/out/engine/detectors/javascript.js');
+    return (path, text) => parseJavaScript(path, text).statements.length;
   },
   ...Object.fromEntries(
     ['python', 'bash', 'ini'].map((grammar) => [
       grammar,
       () => {
-        const { parserFor } = require('../server/out/engine/treeSitter.js');
+        const { parserFor, parseWithinBudget } = require('../server/out/engine/treeSitter.js');
         return (_path, text) => {
-          const tree = parserFor(grammar).parse(text);
-          const n = tree.rootNode.childCount;
-          tree.delete();
+          const tree = parseWithinBudget(parserFor(grammar), text);
+          const n = tree?.rootNode.childCount ?? 0;
+          tree?.delete();
           return n;
         };
       },
     ]),
   ),
   yaml: () => {
-    const { parseAllDocuments } = require('yaml');
-    return (_path, text) => parseAllDocuments(text, { keepSourceTokens: true, prettyErrors: false }).length;
+    const { parseYaml } = require('../server/out/engine/detectors/yaml.js');
+    return (_path, text) => parseYaml(text).length;
   },
   json: () => {
-    const { parseTree } = require('jsonc-parser');
-    return (_path, text) => parseTree(text, [], { allowTrailingComma: true, disallowComments: false })?.children?.length ?? 0;
+    const { parseJson } = require('../server/out/engine/detectors/json.js');
+    return (_path, text) => parseJson(text)?.children?.length ?? 0;
   },
 };
 

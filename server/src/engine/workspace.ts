@@ -318,29 +318,18 @@ function enters(rules: WalkRules, name: string, rel: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !skipsFolder(name, rel, rules.userIgnored) && isRealFolder(path.join(rules.root, rel));
 }
 
-/** A regular file, not a link (the walk lists neither links nor what they point to). */
-function isRegularFile(abs: string): boolean {
-  return entryKind(abs) === 'file';
-}
-
-/** What is at `abs` itself (a link is not followed); undefined when nothing is, or it cannot be looked at. */
-function entryKind(abs: string): 'file' | 'link' | 'other' | undefined {
+/** What is at `abs` itself, a link not followed (the walk lists neither links nor what they point to); undefined when nothing is, or it cannot be looked at. */
+function entryKind(abs: string): 'file' | 'folder' | 'link' | 'other' | undefined {
   try {
     const s = lstatSync(abs);
-    return s.isFile() ? 'file' : s.isSymbolicLink() ? 'link' : 'other';
+    return s.isFile() ? 'file' : s.isDirectory() ? 'folder' : s.isSymbolicLink() ? 'link' : 'other';
   } catch {
     return undefined;
   }
 }
 
-/** A folder, not a link to one (the walk does not follow links). */
-function isRealFolder(abs: string): boolean {
-  try {
-    return lstatSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
-}
+const isRegularFile = (abs: string) => entryKind(abs) === 'file';
+const isRealFolder = (abs: string) => entryKind(abs) === 'folder';
 
 /** Told why a file could not be read (the file system's error code, EACCES), unless it is simply gone. */
 export type OnReadError = (code: string) => void;

@@ -129,7 +129,7 @@ export class WorkspaceState {
     for (const [rel, analysis] of this.open) {
       if (analysis === ENV_ONLY) this.setOpen(rel, this.cache.analyze(rel, this.openTexts.get(rel)!, this.filter, true));
     }
-    const noted = walkNotices((n) => this.leftOut.push(n), this.settings.maxFileSize);
+    const noted = this.leftOutNotes();
     for (const [rel, analysis] of this.disk) {
       if (analysis !== ENV_ONLY) continue;
       // A file this user may no longer read is listed as the scan lists one (gone, it is just dropped).
@@ -191,7 +191,7 @@ export class WorkspaceState {
     if (this.folders.holds(rel)) this.forgetFolder(rel); // deleted, or moved: what is there now is walked below
     this.leftOut = this.leftOut.filter((n) => n.path !== rel && n.path !== `${rel}/`); // noted again below if it still is
     this.gitIgnored.delete(rel);
-    const noted = walkNotices((n) => this.leftOut.push(n), this.settings.maxFileSize);
+    const noted = this.leftOutNotes();
     const options = { ...this.walkOptions(), ...noted };
     const listed = deleted ? undefined : listedFileAt(options, rel);
     if (!listed) this.forgetFile(rel); // gone, or not read (any more)
@@ -227,6 +227,11 @@ export class WorkspaceState {
     for (const p of [...this.databaseFiles].filter(inside)) this.forgetFile(p);
     for (const p of [...this.gitIgnored].filter(inside)) this.gitIgnored.delete(p);
     this.leftOut = this.leftOut.filter((n) => !inside(n.path));
+  }
+
+  /** The walk's and the reads' notices, kept in `leftOut` (files over the size limit, unreadable, links out). */
+  private leftOutNotes(): ReturnType<typeof walkNotices> {
+    return walkNotices((n) => this.leftOut.push(n), this.settings.maxFileSize);
   }
 
   /** The walk's options for this folder now: its size limit, and the ignore globs of its rules file (the editor's text when open). */

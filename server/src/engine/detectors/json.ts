@@ -133,11 +133,16 @@ function ownerLabel(owner: JsonNode): string | undefined {
   return undefined;
 }
 
+/** A JSON (JSONC) file's tree, as the detector parses it (the bench's parse floor too). */
+export function parseJson(text: string): JsonNode | undefined {
+  return parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+}
+
 export const detectJson: Detector = (file) => {
   if (SKIPPED.test(basename(file.path))) return { references: [], tables: [] };
   const c = new ReferenceCollector(file);
   try {
-    const root = parseTree(file.text, [], { allowTrailingComma: true, disallowComments: false });
+    const root = parseJson(file.text);
     if (root) new JsonAnalysis(c, file.text, file.path).node(root);
   } catch {
     return { references: [], tables: [] };

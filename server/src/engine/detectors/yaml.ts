@@ -21,12 +21,17 @@ interface Context {
 const GITHUB_WORKFLOW = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
 const GITLAB_CI = /(^|\/|\.)gitlab-ci\.ya?ml$/i;
 
+/** The documents of a YAML file, as the detector parses them (the bench's parse floor too). */
+export function parseYaml(text: string): ReturnType<typeof parseAllDocuments> {
+  // Errors only say the file is not read (their messages are unused): not prettified, which took a regex
+  // over the rest of the text per error (a long run of `}` made thousands: quadratic).
+  return parseAllDocuments(text, { keepSourceTokens: true, prettyErrors: false });
+}
+
 export const detectYaml: Detector = (file) => {
   const c = new ReferenceCollector(file);
   try {
-    // Errors only say the file is not read (their messages are unused): not prettified, which took a regex
-    // over the rest of the text per error (a long run of `}` made thousands: quadratic).
-    const docs = parseAllDocuments(file.text, { keepSourceTokens: true, prettyErrors: false });
+    const docs = parseYaml(file.text);
     if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return { references: [], tables: [] };
     for (const doc of docs) analyzeDocument({ c, text: file.text, path: file.path, handled: new Set() }, doc);
   } catch {
