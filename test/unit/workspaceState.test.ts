@@ -156,3 +156,21 @@ test('a folder deleted, moved or created on disk is one watcher event: its files
   await state.diskChanged('image.png', true);
   assert.deepEqual(seen(), { references: ['app.py'], databases: [], notices: [] });
 });
+
+test('a change event for a folder whose only entries are notices keeps one notice each, and a deleted one takes them away', async () => {
+  const root = workspace({
+    'app.py': 'import sqlite3\nsqlite3.connect("zoe.db")\n',
+    'dumps/big.sql': 'CREATE TABLE users (id int);\n' + '-- padding\n'.repeat(200),
+    'dumps/nested/bigger.sql': 'CREATE TABLE orders (id int);\n' + '-- padding\n'.repeat(300),
+  });
+  const state = new WorkspaceState(root, { ...DEFAULT_SETTINGS, maxFileSize: 1024 });
+  await state.scan();
+  const notices = () => state.notices().map((n) => n.path);
+  assert.deepEqual(notices(), ['dumps/big.sql', 'dumps/nested/bigger.sql']);
+  // The server knows no file under `dumps` (both are over the limit), only their notices.
+  await state.diskChanged('dumps', false);
+  assert.deepEqual(notices(), ['dumps/big.sql', 'dumps/nested/bigger.sql']);
+  rmSync(path.join(root, 'dumps'), { recursive: true });
+  await state.diskChanged('dumps', true);
+  assert.deepEqual(notices(), []);
+});

@@ -189,7 +189,8 @@ export class WorkspaceState {
       return;
     }
     if (this.folders.holds(rel)) this.forgetFolder(rel); // deleted, or moved: what is there now is walked below
-    this.leftOut = this.leftOut.filter((n) => n.path !== rel && n.path !== `${rel}/`); // noted again below if it still is
+    // Its notices and those under it, whether or not the server knows a file there: noted again below if they still are.
+    this.leftOut = this.leftOut.filter((n) => n.path !== rel && !n.path.startsWith(`${rel}/`));
     this.gitIgnored.delete(rel);
     const noted = this.leftOutNotes();
     const options = { ...this.walkOptions(), ...noted };
@@ -226,7 +227,6 @@ export class WorkspaceState {
     for (const p of [...this.disk.keys()].filter(inside)) this.forgetFile(p);
     for (const p of [...this.databaseFiles].filter(inside)) this.forgetFile(p);
     for (const p of [...this.gitIgnored].filter(inside)) this.gitIgnored.delete(p);
-    this.leftOut = this.leftOut.filter((n) => !inside(n.path));
   }
 
   /** The walk's and the reads' notices, kept in `leftOut` (files over the size limit, unreadable, links out). */
