@@ -50,7 +50,7 @@ interface TreeResult {
    * The read floor plus parsing, with the detectors' own parsers, the files the scan found a
    * reference or a table in (parseFloor.mjs): start-up, reading and the libraries' parsing.
    */
-  parseFloor: { ms: number; all: number[]; ratio?: number; parsed: Partial<Record<FloorParser, number>> };
+  parseFloor: { ms: number; all: number[]; ratio?: number; parsed: Partial<Record<FloorParser, number>>; split: FloorSplit };
   /** One more cold scan with `--timings` (not among the timed runs): where its time went, phase by phase. */
   timings: { phases: Record<string, PhaseTime>; ruledOut?: number; garbageCollectionMs?: number };
   /** The same scan with a warm `--cache DIR` (a CI job that restores the cache): each file's analysis is looked up by content hash. */
@@ -68,6 +68,29 @@ function hasRg(): boolean {
  */
 const FLOOR_PARSERS = { python: 'python', shell: 'bash', ini: 'ini', javascript: 'typescript', yaml: 'yaml', json: 'json' } as const satisfies Partial<Record<FileType, string>>;
 type FloorParser = (typeof FLOOR_PARSERS)[keyof typeof FLOOR_PARSERS];
+
+/**
+ * Where a parse floor process's time went, as it measured it (parseFloor.mjs), ms: the process's
+ * start, reading, tree-sitter's grammars, and each parser (its library's loading included).
+ * In the bench's results, each the median over the runs.
+ */
+interface FloorSplit {
+  startup: number;
+  read: number;
+  grammars: number;
+  parse: Partial<Record<FloorParser, number>>;
+}
+
+/** The median of each part of `splits`: where the parse floor's time goes, run to run. */
+function medianSplit(splits: readonly FloorSplit[]): FloorSplit {
+  const parsers = [...new Set(splits.flatMap((s) => Object.keys(s.parse)))] as FloorParser[];
+  return {
+    startup: median(splits.map((s) => s.startup)),
+    read: median(splits.map((s) => s.read)),
+    grammars: median(splits.map((s) => s.grammars)),
+    parse: Object.fromEntries(parsers.map((p) => [p, median(splits.map((s) => s.parse[p] ?? 0))])),
+  };
+}
 
 /** A file the scan reads, and the parser the parse floor parses it with (none when the scan found nothing in it). */
 interface SourceToRead {
@@ -93,21 +116,27 @@ async function sources(root: string): Promise<{ bytes: number; files: SourceToRe
 
 /**
  * Times of `runs` floor processes (`script` over `list`, after one warm-up), each checked to
- * have read `files` files and, for the parse floor, parsed `parsed`.
+ * have read `files` files and, for the parse floor, parsed `parsed`; with what each printed after
+ * its counts (the parse floor's split, as JSON).
  */
-async function floorRuns(script: string, list: string, files: number, runs: number, parsed?: number): Promise<number[]> {
+async function floorRuns(script: string, list: string, files: number, runs: number, parsed?: number): Promise<{ times: number[]; printed: string[] }> {
   const times: number[] = [];
+  const printed: string[] = [];
   const name = path.basename(script);
   for (let i = 0; i <= runs; i++) {
     const s = await runMeasured(process.execPath, [script, list]);
     if (s.code !== 0) throw new Error(`${name} exited ${s.code}: ${s.stderr}`);
-    const counts = s.stdout.trim().split(' ').map(Number);
+    const [first, ...rest] = s.stdout.trim().split('\n');
+    const counts = first.split(' ').map(Number);
     if (counts[0] !== files || (parsed !== undefined && counts[2] !== parsed)) {
-      throw new Error(`${name} printed ${s.stdout.trim()} for ${files} files${parsed === undefined ? '' : ` and ${parsed} to parse`}`);
+      throw new Error(`${name} printed ${first} for ${files} files${parsed === undefined ? '' : ` and ${parsed} to parse`}`);
     }
-    if (i > 0) times.push(s.ms);
+    if (i > 0) {
+      times.push(s.ms);
+      printed.push(rest.join('\n'));
+    }
   }
-  return times;
+  return { times, printed };
 }
 
 async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<TreeResult, 'tree' | 'generated'>> {
@@ -132,8 +161,10 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
   const reportText = readFileSync(out, 'utf8');
   const report = JSON.parse(reportText) as { filesScanned: number; references: unknown[]; findings: unknown[] };
   const warm = await warmCacheRuns(args, out, reportText, runs);
-  const floor = await floorRuns(READ_FLOOR, list, files.length, runs);
-  const parseFloor = await floorRuns(PARSE_FLOOR, parseList, files.length, runs, Object.values(parsed).reduce((n, c) => n + c, 0));
+  const floor = (await floorRuns(READ_FLOOR, list, files.length, runs)).times;
+  const parseRuns = await floorRuns(PARSE_FLOOR, parseList, files.length, runs, Object.values(parsed).reduce((n, c) => n + c, 0));
+  const parseFloor = parseRuns.times;
+  const split = medianSplit(parseRuns.printed.map((p) => JSON.parse(p) as FloorSplit));
   rmSync(path.dirname(out), { recursive: true, force: true });
   const all = samples.map((s) => s.ms);
   const ms = median(all);
@@ -150,7 +181,7 @@ async function scanTree(root: string, runs: number, rg: boolean): Promise<Omit<T
     references: report.references.length,
     warmCache: { ms: median(warm), all: warm },
     readFloor: { ms: median(floor), all: floor },
-    parseFloor: { ms: median(parseFloor), all: parseFloor, parsed },
+    parseFloor: { ms: median(parseFloor), all: parseFloor, parsed, split },
     timings: { phases: Object.fromEntries(phases.phases), ruledOut: phases.ruledOut, garbageCollectionMs: phases.garbageCollectionMs },
   };
   if (rg) {
@@ -188,6 +219,7 @@ async function warmCacheRuns(args: string[], out: string, coldReport: string, ru
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const fileCount = (n: number) => `${fmt(n)} ${n === 1 ? 'file' : 'files'}`;
 
 function table(rows: TreeResult[], startup: number): string {
   const head = ['tree', 'files', 'MB', 'median ms', 'files/s', 'MB/s', 'peak RSS MB', 'findings', 'rg ms', 'ours/rg', 'warm --cache ms', 'warm/rg', 'read floor ms', 'read floor/rg', 'parse floor ms', 'parse floor/rg'];
@@ -204,6 +236,17 @@ function table(rows: TreeResult[], startup: number): string {
   return [line(head), '| ' + widths.map((w, i) => (i === 0 ? '-'.repeat(w) : '-'.repeat(w - 1) + ':')).join(' | ') + ' |', ...body.map(line)].join('\n');
 }
 
+/** Where each tree's parse floor spent its time: start-up, reading, grammars, each parser with its files. */
+function floorLines(rows: TreeResult[]): string {
+  return rows
+    .map((r) => {
+      const { startup, read, grammars, parse } = r.parseFloor.split;
+      const parsers = (Object.entries(parse) as [FloorParser, number][]).sort((a, b) => b[1] - a[1]).map(([p, ms]) => `${p} ${fmt(ms)} (${fileCount(r.parseFloor.parsed[p] ?? 0)})`);
+      return `${r.tree}: ${fmt(r.parseFloor.ms)} ms, of which start-up ${fmt(startup)}, read ${fmt(read)}${grammars > 0 ? `, grammars ${fmt(grammars)}` : ''}${parsers.length ? `, ${parsers.join(', ')}` : ''}`;
+    })
+    .join('\n');
+}
+
 /** Where each tree's `--timings` scan spent its time: the phases of 5% or more, largest first. */
 function timingsLines(rows: TreeResult[]): string {
   return rows
@@ -212,7 +255,7 @@ function timingsLines(rows: TreeResult[]): string {
       const big = Object.entries(r.timings.phases)
         .filter(([name, p]) => name !== 'total' && p.ms >= total * 0.05)
         .sort((a, b) => b[1].ms - a[1].ms)
-        .map(([name, p]) => `${name} ${fmt(p.ms)}${p.files ? ` (${fmt(p.files)} files)` : ''}`);
+        .map(([name, p]) => `${name} ${fmt(p.ms)}${p.files ? ` (${fileCount(p.files)})` : ''}`);
       const gc = r.timings.garbageCollectionMs === undefined ? '' : `; garbage collection ${fmt(r.timings.garbageCollectionMs)} ms inside them`;
       return `${r.tree}: ${fmt(total)} ms, of which ${big.join(', ')}${gc}`;
     })
@@ -270,6 +313,7 @@ async function main(): Promise<void> {
   console.log(`\nnode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; medians of ${runs} CLI runs after one warm-up (cold process; warm page cache; "warm --cache": with a filled --cache DIR)\n`);
   console.log(table(rows, startup));
   console.log(`\nwhere a cold scan's time goes (db-audit scan --timings, one more run; phases of 5% or more, ms):\n${timingsLines(rows)}`);
+  console.log(`\nwhere the parse floor's time goes (as it measured itself, medians, ms):\n${floorLines(rows)}`);
 
   // The language server's initial scan of each tree: time and the server's peak memory.
   const servers: ServerScan[] = [];
