@@ -429,3 +429,25 @@ test('config files: a literal\'s words count only in the form a literal has them
     assert.ok(detect(type, rel, text).references.some((r) => r.target === target), `${text}: ${JSON.stringify(detect(type, rel, text).references.map((r) => r.target))}`);
   }
 });
+
+test('Python: BaseSettings as a name of its own, a Django backend ending a string, and SQLite paths or `Initial Catalog` only in strings (pythonStrings.ts); each form the detector reads stays', () => {
+  assertRuledOutAndEmpty([
+    // Real code (moto, IPython, matplotlib's users): a word inside another, a module path in code, an attribute.
+    ['python', 'class Endpoint:\n    def to_json(self):\n        return {"SybaseSettings": self.sybase_settings}\n'],
+    ['python', 'import matplotlib.backends.backend_agg as agg\nfrom matplotlib.backends import backend_inline\n'],
+    ['python', 'def restore(self):\n    db = self.shell.db\n    for key in self.shell.db.keys("autorestore/*"):\n        print(db[key])\n'],
+  ]);
+  assertCandidatesWithFindings([
+    ['python', 'from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    database_url: str\n'],
+    ['python', 'import pydantic_settings as ps\n\nclass Settings(ps.BaseSettings):\n    database_url: str\n'],
+    ['python', "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n        'NAME': 'mobius',\n    }\n}\n"],
+    ['python', "DATABASES = {'default': {'ENGINE': 'django.db.' 'backends.mysql', 'NAME': 'shop'}}\n"],
+    ['python', 'import sqlite3\nconn = sqlite3.connect("data/zoe.db")\n'],
+    ['python', 'import sqlite3\nconn = sqlite3.connect(f"{root}/zoe.db")\n'],
+    ['python', "import sqlite3\nconn = sqlite3.connect('data/zoe' '.sqlite3')\n"],
+    ['python', 'import sqlite3\nconn = sqlite3.connect("data/zoe\\x2edb")\n'],
+    ['python', 'import pyodbc\nc = pyodbc.connect("Server=db;Initial Catalog=billing;")\n'],
+  ]);
+  // Strings that cannot be read in step (readPython): a path anywhere keeps the file a candidate.
+  assert.equal(prefilter('python', 's = "unterminated\nself.shell.db = 1\n', NO_DECLARED), 'analyze');
+});

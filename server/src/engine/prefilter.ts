@@ -6,9 +6,10 @@
 // looks for (python.ts, javascript.ts, literals.ts, sqlTables.ts):
 // - literals: a URL needs a database's scheme before `://` (`postgresql+asyncpg://`, not
 //   `https://`); a SQLite path ends in .db/.sqlite/.sqlite3/.db3 (any case) where a path token
-//   ends; a libpq DSN needs `dbname`, or a run of pairs with `host=` and `user=` or `port=`
-//   (in Python, in a string's value: pythonStrings.ts reads them from the file's start); an
-//   ADO string needs `Database=` or `Initial Catalog` (in code, keys must start a word);
+//   ends; a libpq DSN needs `dbname`, or a run of pairs with `host=` and `user=` or `port=`; an
+//   ADO string needs `Database=` or `Initial Catalog` (in code, keys must start a word). In
+//   Python the run of pairs, the path and `Initial Catalog` count in a string's value only
+//   (pythonStrings.ts reads them from the file's start), in JS/TS the path and `Initial Catalog`;
 // - env refs are recorded for every variable: getenv/environ/putenv, process.env, Deno.env,
 //   import.meta.env all contain `env`; pydantic settings need `BaseSettings`. In a scan, though,
 //   only reads of *database* variables survive (audit.ts `databaseReferences`), so with a
@@ -139,33 +140,49 @@ function alternation(literals: readonly string[], patterns: readonly string[] = 
 const startsWord = (word: string, wordChar: string) => String.raw`(?<=(?:^|[^${wordChar}]|\\[a-z])${word})`;
 
 /**
- * Python: whether a string's value holds a DSN run (or the strings could not be read in step with
- * the parser). findLibpq reads DSNs in strings only, and Python code is full of pairs that are
- * none: `create_connection(self, host=None, port=None)`, `host = unquote(host)` over `user = …`.
- */
-function hasPythonDsnString(reading: PythonReading | undefined): boolean {
-  return reading === undefined || reading.values.some((v) => hasHostDsnRun(v.toLowerCase()));
-}
-/**
  * In code, the literal words as a literal needs them (literals.ts): `host` only in a DSN (`dsn`
  * below); `database` as a key of its own before `=` or `:` (an option, a keyword argument, a
  * dict key, ADO's `Database=`), not in `IDBDatabase` or prose; `catalog` only as ADO's `Initial
  * Catalog`; `.db`/`.sqlite` (`.db3`, `.sqlite3`) where a path token ends (findSqlitePaths), not
- * in `Frame.dblclick`. `dbname` stays a bare word (`dbName`). JS/TS tests the path and `Initial
- * Catalog` on its strings only (`stringWords`); `database` stays a key in code there too.
+ * in `Frame.dblclick`. `dbname` stays a bare word (`dbName`). Python and JS/TS test the path and
+ * `Initial Catalog` on their strings only (STRING_ONLY_WORDS); `database` stays a key in code there too.
  */
 const SQLITE_PATH_END = String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`;
 const DATABASE_KEY = 'database' + startsWord('database', 'a-z0-9') + String.raw`(?:\\?['"\x60])?\]?\s*[=:]`;
 const CODE_LITERALS = [DATABASE_KEY, 'initial catalog', SQLITE_PATH_END];
+/** Words a literal spells only in a string: Python and JS/TS test them on their strings, not on their code. */
+const STRING_ONLY_WORDS = alternation(['initial catalog'], [SQLITE_PATH_END]);
+
+/**
+ * Python: whether a string's value holds a DSN run, a SQLite path or `Initial Catalog` (or the
+ * strings could not be read in step with the parser). The detector reads literals in strings
+ * only, and Python code is full of look-alikes: pairs (`create_connection(self, host=None,
+ * port=None)`, `host = unquote(host)` over `user = …`) and attributes (`self.shell.db[key]`).
+ */
+function hasPythonStringLiteral(reading: PythonReading | undefined): boolean {
+  return reading === undefined || reading.values.some((v) => spellsStringLiteral(v.toLowerCase()));
+}
+
+/** What Python's literals spell only in a string: a DSN run, a SQLite path, `Initial Catalog` (on lower-cased text). */
+const spellsStringLiteral = (lower: string) => hasHostDsnRun(lower) || STRING_ONLY_WORDS.test(lower);
+
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.create_table(` and the
 // other operations of ALEMBIC_OPS, all named create_/drop_/add_/alter_/rename_/batch_),
-// `__tablename__` and `db_table`, not from words like "stable" or "notable"; `host` makes a
-// literal only in a DSN in a string (prefilter's hasPythonDsnString, after the other tests)
-// (dict configs are named by `dbname`/`database`/`db_name`, or by Django's `…backends.<engine>`).
+// `__tablename__` and `db_table`, not from words like "stable" or "notable"; `host`, SQLite paths
+// and `Initial Catalog` make a literal only in a string (prefilter's hasPythonStringLiteral, after
+// the other tests) (dict configs are named by `dbname`/`database`/`db_name`, or by Django's
+// `ENGINE`, a string that ends in `backends.<engine>`: not `matplotlib.backends.backend_agg` in an
+// import); settings classes derive from `BaseSettings` by that name (not `SybaseSettings`).
 const PYTHON: Triggers = {
   words: alternation(
-    ['dbname', '__tablename__', 'db_table', 'db_name', 'basesettings', 'backends.'],
-    [...CODE_LITERALS, 'table' + String.raw`(?<=\btable)(?:\s|\\|${PYTHON_COMMENT})*\(`, String.raw`op(?<=\bop)\s*\.\s*(?:create|drop|add|alter|rename|batch)_`],
+    ['dbname', '__tablename__', 'db_table', 'db_name'],
+    [
+      DATABASE_KEY,
+      'basesettings' + startsWord('basesettings', 'a-z0-9_') + '(?![a-z0-9_])',
+      String.raw`backends\.[a-z0-9_]+\\?['"]`,
+      'table' + String.raw`(?<=\btable)(?:\s|\\|${PYTHON_COMMENT})*\(`,
+      String.raw`op(?<=\bop)\s*\.\s*(?:create|drop|add|alter|rename|batch)_`,
+    ],
   ),
   sql: 'python',
 };
@@ -224,7 +241,7 @@ const JAVASCRIPT: Triggers = {
   dsn: true,
   sql: 'javascript',
   knex: true,
-  stringWords: alternation(['initial catalog'], [SQLITE_PATH_END]),
+  stringWords: STRING_ONLY_WORDS,
 };
 
 /**
@@ -436,7 +453,7 @@ export function prefilter(type: FileType, text: string, filter?: ScanFilter): Ve
     }
     if (texts().slice(1).some((t) => triggered(t, triggers))) return 'analyze'; // the decoded text, if any
   }
-  if (type === 'python' && texts().some((t) => hasHostDsnRun(t.lower)) && hasPythonDsnString(python())) return 'analyze';
+  if (type === 'python' && texts().some((t) => spellsStringLiteral(t.lower)) && hasPythonStringLiteral(python())) return 'analyze';
   // Config files define and expand variables without spelling `env` ($X, X=1, environment:).
   if (code && !texts().some((t) => spellsEnv(type, t.lower))) return 'skip';
   if (!filter) return 'analyze';
