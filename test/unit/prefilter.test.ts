@@ -451,3 +451,19 @@ test('Python: BaseSettings as a name of its own, a Django backend ending a strin
   // Strings that cannot be read in step (readPython): a path anywhere keeps the file a candidate.
   assert.equal(prefilter('python', 's = "unterminated\nself.shell.db = 1\n', NO_DECLARED), 'analyze');
 });
+
+test('Python: `database` counts as a keyword argument or dict key with a string value, or as ADO\'s key inside a string; a variable of that name is none', () => {
+  assertRuledOutAndEmpty([
+    // moto's request handlers: a variable named `database`, a keyword argument or key with a variable as its value.
+    ['python', 'def get_table(self):\n    database = self._get_param("DatabaseName")\n    return self.backend.get_table(database=database)\n'],
+    ['python', 'def describe(self):\n    return {"Database": self.database, "database": name}\n'],
+  ]);
+  assertCandidatesWithFindings([
+    ['python', 'import asyncpg\npool = asyncpg.create_pool(database="mobius")\n'],
+    ['python', 'import asyncpg\npool = asyncpg.create_pool(database = (\n    # the main one\n    "mobius"))\n'],
+    ['python', "import psycopg2\ncfg = {'host': 'pg', 'database': u'mobius'}\nconn = psycopg2.connect(**cfg)\n"],
+    ['python', 'import pyodbc\nc = pyodbc.connect("Server=db;Database=billing;")\n'],
+    ['python', 'import pyodbc\nc = pyodbc.connect("Server=db;" "Database=billing;")\n'],
+    ['python', 'import psycopg\nconn = psycopg.connect(host="pg", database=f"mobius")\n'],
+  ]);
+});

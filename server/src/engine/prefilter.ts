@@ -152,10 +152,18 @@ const DATABASE_KEY = 'database' + startsWord('database', 'a-z0-9') + String.raw`
 const CODE_LITERALS = [DATABASE_KEY, 'initial catalog', SQLITE_PATH_END];
 /** Words a literal spells only in a string: Python and JS/TS test them on their strings, not on their code. */
 const STRING_ONLY_WORDS = alternation(['initial catalog'], [SQLITE_PATH_END]);
+/** Python's: ADO's `Database=` too, which its code spells only as a keyword argument or a key (PYTHON_DATABASE_KEY). */
+const PYTHON_STRING_WORDS = alternation(['initial catalog'], [SQLITE_PATH_END, DATABASE_KEY]);
+/**
+ * `database` where the Python detector reads a database's name: a keyword argument or a dict key
+ * whose value is a string (maybe in parentheses, after comments), not a variable of that name
+ * (`database = self._get_param(…)`) or a key whose value is one.
+ */
+const PYTHON_DATABASE_KEY = DATABASE_KEY + String.raw`(?:\s|\\|\(|${PYTHON_COMMENT})*[rbuf]{0,2}['"]`;
 
 /**
- * Python: whether a string's value holds a DSN run, a SQLite path or `Initial Catalog` (or the
- * strings could not be read in step with the parser). The detector reads literals in strings
+ * Python: whether a string's value holds a DSN run, a SQLite path, `Initial Catalog` or ADO's
+ * `Database=` (or the strings could not be read in step with the parser). The detector reads literals in strings
  * only, and Python code is full of look-alikes: pairs (`create_connection(self, host=None,
  * port=None)`, `host = unquote(host)` over `user = …`) and attributes (`self.shell.db[key]`).
  */
@@ -163,21 +171,22 @@ function hasPythonStringLiteral(reading: PythonReading | undefined): boolean {
   return reading === undefined || reading.values.some((v) => spellsStringLiteral(v.toLowerCase()));
 }
 
-/** What Python's literals spell only in a string: a DSN run, a SQLite path, `Initial Catalog` (on lower-cased text). */
-const spellsStringLiteral = (lower: string) => hasHostDsnRun(lower) || STRING_ONLY_WORDS.test(lower);
+/** What Python's literals spell only in a string: a DSN run, a SQLite path, `Initial Catalog`, `Database=` (on lower-cased text). */
+const spellsStringLiteral = (lower: string) => hasHostDsnRun(lower) || PYTHON_STRING_WORDS.test(lower);
 
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.create_table(` and the
 // other operations of ALEMBIC_OPS, all named create_/drop_/add_/alter_/rename_/batch_),
-// `__tablename__` and `db_table`, not from words like "stable" or "notable"; `host`, SQLite paths
-// and `Initial Catalog` make a literal only in a string (prefilter's hasPythonStringLiteral, after
-// the other tests) (dict configs are named by `dbname`/`database`/`db_name`, or by Django's
+// `__tablename__` and `db_table`, not from words like "stable" or "notable"; `host`, SQLite paths,
+// `Initial Catalog` and ADO's `Database=` make a literal only in a string (prefilter's
+// hasPythonStringLiteral, after the other tests) (dict configs and keyword arguments are named by
+// `dbname`/`db_name`, by `database` with a string value (PYTHON_DATABASE_KEY), or by Django's
 // `ENGINE`, a string that ends in `backends.<engine>`: not `matplotlib.backends.backend_agg` in an
 // import); settings classes derive from `BaseSettings` by that name (not `SybaseSettings`).
 const PYTHON: Triggers = {
   words: alternation(
     ['dbname', '__tablename__', 'db_table', 'db_name'],
     [
-      DATABASE_KEY,
+      PYTHON_DATABASE_KEY,
       'basesettings' + startsWord('basesettings', 'a-z0-9_') + '(?![a-z0-9_])',
       String.raw`backends\.[a-z0-9_]+\\?['"]`,
       'table' + String.raw`(?<=\btable)(?:\s|\\|${PYTHON_COMMENT})*\(`,
