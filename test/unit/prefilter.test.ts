@@ -467,3 +467,16 @@ test('Python: `database` counts as a keyword argument or dict key with a string 
     ['python', 'import psycopg\nconn = psycopg.connect(host="pg", database=f"mobius")\n'],
   ]);
 });
+
+test('Python: BaseSettings counts only in a class\'s bases, where settings classes come from (an import, an annotation or its own definition is none)', () => {
+  assertRuledOutAndEmpty([
+    ['python', 'from pydantic_settings import BaseSettings\n\n__all__ = ["BaseSettings"]\n'],
+    ['python', 'from pydantic_settings import BaseSettings\n\ndef load(cls: type[BaseSettings]) -> BaseSettings:\n    return cls()\n'],
+    ['python', 'class BaseSettings(BaseModel):\n    def __init__(self, **values):\n        super().__init__(**values)\n'],
+  ]);
+  assertCandidatesWithFindings([
+    ['python', 'from pydantic_settings import BaseSettings\n\nclass S(BaseSettings, env_prefix="APP_"):\n    database_url: str\n'],
+    ['python', 'import pydantic_settings\n\nclass S(\n    pydantic_settings.BaseSettings  # the base\n):\n    database_url: str\n'],
+    ['python', 'from pydantic_settings import BaseSettings\n\nclass Base(BaseSettings):\n    debug: bool = False\n\nclass S(Base):\n    database_url: str\n'],
+  ]);
+});

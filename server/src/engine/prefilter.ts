@@ -181,13 +181,14 @@ const spellsStringLiteral = (lower: string) => hasHostDsnRun(lower) || PYTHON_ST
 // hasPythonStringLiteral, after the other tests) (dict configs and keyword arguments are named by
 // `dbname`/`db_name`, by `database` with a string value (PYTHON_DATABASE_KEY), or by Django's
 // `ENGINE`, a string that ends in `backends.<engine>`: not `matplotlib.backends.backend_agg` in an
-// import); settings classes derive from `BaseSettings` by that name (not `SybaseSettings`).
+// import); settings classes derive from `BaseSettings` by that name (not `SybaseSettings`), so
+// it counts in a class's bases (before `,` or `)`), not in an import or an annotation.
 const PYTHON: Triggers = {
   words: alternation(
     ['dbname', '__tablename__', 'db_table', 'db_name'],
     [
       PYTHON_DATABASE_KEY,
-      'basesettings' + startsWord('basesettings', 'a-z0-9_') + '(?![a-z0-9_])',
+      'basesettings' + startsWord('basesettings', 'a-z0-9_') + String.raw`(?:\s|\\|${PYTHON_COMMENT})*[,)]`,
       String.raw`backends\.[a-z0-9_]+\\?['"]`,
       'table' + String.raw`(?<=\btable)(?:\s|\\|${PYTHON_COMMENT})*\(`,
       String.raw`op(?<=\bop)\s*\.\s*(?:create|drop|add|alter|rename|batch)_`,
