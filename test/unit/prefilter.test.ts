@@ -480,3 +480,18 @@ test('Python: BaseSettings counts only in a class\'s bases, where settings class
     ['python', 'from pydantic_settings import BaseSettings\n\nclass Base(BaseSettings):\n    debug: bool = False\n\nclass S(Base):\n    database_url: str\n'],
   ]);
 });
+
+test('JS: `database` counts as an option with a string value, or as ADO\'s `Database=` in a string; a type annotation, a parameter or an option with another value is none', () => {
+  assertRuledOutAndEmpty([
+    ['javascript', 'export interface Target {\n  database: string;\n  "database"?: Database;\n}\nfunction open(database: string, opts: { database?: string }) { return database; }\n'],
+    ['javascript', 'const options = { database: config.name, database2: 1 };\nlet database = pick(options);\n'],
+  ]);
+  assertCandidatesWithFindings([
+    ['javascript', "import { Pool } from 'pg';\nconst pool = new Pool({ database: 'mobius' });\n"],
+    ['javascript', "import { Pool } from 'pg';\nconst pool = new Pool({ 'database' : (\"mobius\") });\n"],
+    ['javascript', "import { Pool } from 'pg';\nconst pool = new Pool({ database: `mobius` });\n"],
+    ['javascript', "import { Pool } from 'pg';\nconst pool = new Pool({\n  database: // the main one\n    'mobius',\n});\n"],
+    ['javascript', "import { Pool } from 'pg';\nconst pool = new Pool({ database: /* main */ <string>'mobius' });\n"],
+    ['javascript', "import sql from 'mssql';\nconst c = await sql.connect('Server=db;Database=billing;');\n"],
+  ]);
+});

@@ -144,16 +144,19 @@ const startsWord = (word: string, wordChar: string) => String.raw`(?<=(?:^|[^${w
  * below); `database` as a key of its own before `=` or `:` (an option, a keyword argument, a
  * dict key, ADO's `Database=`), not in `IDBDatabase` or prose; `catalog` only as ADO's `Initial
  * Catalog`; `.db`/`.sqlite` (`.db3`, `.sqlite3`) where a path token ends (findSqlitePaths), not
- * in `Frame.dblclick`. `dbname` stays a bare word (`dbName`). Python and JS/TS test the path and
- * `Initial Catalog` on their strings only (STRING_ONLY_WORDS); `database` stays a key in code there too.
+ * in `Frame.dblclick`. `dbname` stays a bare word (`dbName`). Python and JS/TS test these on
+ * their strings only (STRING_ONLY_WORDS), and `database` in their code only as an option with a
+ * string value, the one form their detectors read a name from.
  */
 const SQLITE_PATH_END = String.raw`\.(?:db3?|sqlite3?)\.*(?=$|[\s"'\x60,;()<>|&=:\[\]{}*?\\/])`;
 const DATABASE_KEY = 'database' + startsWord('database', 'a-z0-9') + String.raw`(?:\\?['"\x60])?\]?\s*[=:]`;
 const CODE_LITERALS = [DATABASE_KEY, 'initial catalog', SQLITE_PATH_END];
-/** Words a literal spells only in a string: Python and JS/TS test them on their strings, not on their code. */
-const STRING_ONLY_WORDS = alternation(['initial catalog'], [SQLITE_PATH_END]);
-/** Python's: ADO's `Database=` too, which its code spells only as a keyword argument or a key (PYTHON_DATABASE_KEY). */
-const PYTHON_STRING_WORDS = alternation(['initial catalog'], [SQLITE_PATH_END, DATABASE_KEY]);
+/**
+ * Words a literal spells only in a string (a SQLite path, `Initial Catalog`, ADO's `Database=`):
+ * Python and JS/TS test them on their strings, not on their code, where `database` counts only
+ * as an option with a string value (PYTHON_DATABASE_KEY, JS_DATABASE_OPTION).
+ */
+const STRING_ONLY_WORDS = alternation(['initial catalog'], [SQLITE_PATH_END, DATABASE_KEY]);
 /**
  * `database` where the Python detector reads a database's name: a keyword argument or a dict key
  * whose value is a string (maybe in parentheses, after comments), not a variable of that name
@@ -163,16 +166,16 @@ const PYTHON_DATABASE_KEY = DATABASE_KEY + String.raw`(?:\s|\\|\(|${PYTHON_COMME
 
 /**
  * Python: whether a string's value holds a DSN run, a SQLite path, `Initial Catalog` or ADO's
- * `Database=` (or the strings could not be read in step with the parser). The detector reads literals in strings
- * only, and Python code is full of look-alikes: pairs (`create_connection(self, host=None,
- * port=None)`, `host = unquote(host)` over `user = …`) and attributes (`self.shell.db[key]`).
+ * `Database=` (or the strings could not be read in step with the parser). The detector reads
+ * literals in strings only, and Python code is full of look-alikes: pairs (`create_connection(self,
+ * host=None, port=None)`, `host = unquote(host)` over `user = …`) and attributes (`self.shell.db[key]`).
  */
 function hasPythonStringLiteral(reading: PythonReading | undefined): boolean {
   return reading === undefined || reading.values.some((v) => spellsStringLiteral(v.toLowerCase()));
 }
 
 /** What Python's literals spell only in a string: a DSN run, a SQLite path, `Initial Catalog`, `Database=` (on lower-cased text). */
-const spellsStringLiteral = (lower: string) => hasHostDsnRun(lower) || PYTHON_STRING_WORDS.test(lower);
+const spellsStringLiteral = (lower: string) => hasHostDsnRun(lower) || STRING_ONLY_WORDS.test(lower);
 
 // Python's tables come from calls (`Table(`, `sa.table(`; Alembic's `op.create_table(` and the
 // other operations of ALEMBIC_OPS, all named create_/drop_/add_/alter_/rename_/batch_),
@@ -222,6 +225,14 @@ const ROOT_USE = String.raw`[[(<]|\s*(?:\?\.|!(?!=)|\.(?:[ \t]*\r?\n\s*)?[a-z_$]
  * knex chain.
  */
 const KNEX_CHAIN_ROOT = new RegExp(KNEX_ROOT + String.raw`(?<!(?:^|[^.])\.${KNEX_NAMES})(?:${ROOT_USE})`);
+/** Blanks and comments in JS/TS code. */
+const JS_BLANKS = String.raw`(?:\s|/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*\n)*`;
+/**
+ * `database` as javascript.ts reads a database's name: an option whose value is a plain string
+ * (optionProperty: maybe in parentheses or after a `<T>` assertion), not a type annotation
+ * (`database: string`), a parameter or an option with another value.
+ */
+const JS_DATABASE_OPTION = 'database' + startsWord('database', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:['"\x60]\]?)?${JS_BLANKS}:${JS_BLANKS}${STRING_START}`;
 const KNEX_QUERY = new RegExp(String.raw`\.\s*(?:from|into)${STRING_ARGUMENT}`);
 // The query first: over the npm tree's JS 42 ms against 76 for the root (fewer places to try).
 const hasKnexChain = (lower: string) => KNEX_QUERY.test(lower) && KNEX_CHAIN_ROOT.test(lower);
@@ -239,7 +250,7 @@ const hasKnexChain = (lower: string) => KNEX_QUERY.test(lower) && KNEX_CHAIN_ROO
 const JAVASCRIPT: Triggers = {
   words: alternation(['sequelize', 'pgschema', 'mysqlschema'], [
     'dbname' + startsWord('dbname', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:\s*=|(?:['"\x60]\]?)?\s*:\s*${STRING_START})`,
-    DATABASE_KEY,
+    JS_DATABASE_OPTION,
     'table' + startsWord('(?:pg|sqlite|mysql|singlestore|create|alter|drop|has|rename)?table', 'a-z0-9_$') + String.raw`(?:(?:ifnotexists|ifexists|like)?${STRING_ARGUMENT}|['"\x60]\s*\]\s*(?:\?\.\s*)?\()`,
     'tablename' + startsWord('tablename', 'a-z0-9_$') + String.raw`(?![a-z0-9_$])(?:['"\x60]\]?)?\s*(?::[^=;,\n]*)?[:=]\s*${STRING_START}`,
     'usedb' + startsWord('usedb', 'a-z0-9_$') + '(?![a-z0-9_$])',
