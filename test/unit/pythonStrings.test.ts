@@ -18,6 +18,18 @@ test('f-string fields are holes; the strings inside them are read too; doubled b
   assert.deepEqual(pythonStringValues("t = f'''a {d['k']}\nb'''\n"), ['k', 'a {x}\nb']);
 });
 
+test('raw f-strings: a backslash keeps the next character but for a brace, which still opens a field or doubles (rf"\\{x}" is a backslash and x)', () => {
+  // What Python reads: rf'\{x}' == '\\' + str(x); rf'\{{x}}' == '\\{x}'; rf'a\'b' keeps both; rf'\}}' == '\\}'.
+  assert.deepEqual(pythonStringValues("p = rf'\\{self.prefix}{{1,2}}'\nm = re.match(rf'^({p}[^\\s=]+)', arg)\n"), ['\\{x}{1,2}', '^({x}[^\\s=]+)']);
+  assert.deepEqual(pythonStringValues("a = rf'\\{{x}}'\nb = fr'a\\'b'\nc = Rf'\\}}'\n"), ['\\{x}', "a\\'b", '\\}']);
+  assert.equal(pythonStringValues("bad = rf'\\}'\n"), undefined, 'a lone brace after a backslash does not close a field');
+});
+
+test('escapes as Python decodes them: an unknown one keeps its backslash, `\\a` is a bell, and in an f-string a backslash before a brace is a backslash', () => {
+  assert.deepEqual(pythonStringValues("s = '\\d+\\.db'\nb = '\\a\\q'\n"), ['\\d+\\.db', '\x07\\q']);
+  assert.deepEqual(pythonStringValues("a = f'\\{x}'\nb = f'\\{{x}}'\n"), ['\\{x}', '\\{x}']);
+});
+
 test('strings side by side are also read joined, each longer part of the run', () => {
   assert.deepEqual(pythonStringValues('c = ("host=db "\n     # a comment\n     f"port={p} " \'user=u\')\n'), ['host=db ', 'port={x} ', 'host=db port={x} ', 'user=u', 'host=db port={x} user=u']);
   assert.deepEqual(pythonStringValues('a = "x"\nb = 1\nc = "y"\n'), ['x', 'y'], 'code between: no join');

@@ -15,6 +15,27 @@ function namedEscapeEnd(text: string, i: number): number {
   return NAMED_ESCAPE_AT.test(text) ? NAMED_ESCAPE_AT.lastIndex : -1;
 }
 
+/** The one-character escapes Python decodes (python.ts decodeEscape reads the same). */
+const PYTHON_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', a: '\x07', '\\': '\\', "'": "'", '"': '"' };
+/** What else starts an escape: a line continuation, octal and hex digits (escapeAt decodes them). */
+const NUMERIC_OR_LINE = /[\n\r0-7xuU]/;
+
+/**
+ * The escape at `i` (a backslash) in a string that is not raw, as Python decodes it: numeric and
+ * named ones, the one-character ones, a line continuation; any other keeps its backslash (`'\d'`
+ * is two characters, as in python.ts). In an f-string a backslash before a brace is itself: the
+ * brace still opens a field or doubles (`f'\{x}'`).
+ */
+function pythonEscapeAt(text: string, i: number, fstring: boolean): { value: string; next: number } {
+  const c = text[i + 1];
+  const named = namedEscapeEnd(text, i);
+  if (named >= 0) return { value: NAMED_ESCAPE_VALUE, next: named };
+  if (c !== undefined && Object.prototype.hasOwnProperty.call(PYTHON_ESCAPES, c)) return { value: PYTHON_ESCAPES[c], next: i + 2 };
+  if (c === undefined || NUMERIC_OR_LINE.test(c)) return escapeAt(text, i);
+  if (fstring && (c === '{' || c === '}')) return { value: '\\', next: i + 1 };
+  return { value: text.slice(i, i + 2), next: i + 2 };
+}
+
 /** A string's prefix just before its quote (`if"x"` has none: `f` ends a word). */
 const PREFIX = /(?:^|\W)([rRbBuUfF]{1,2})$/;
 /** What a string's reading stops at: quotes, escapes, line breaks (and an f-string's braces). */
@@ -67,12 +88,14 @@ function stringAt(text: string, quote: number, values: string[]): { value: strin
     const c = text[i];
     if (c === q && text.startsWith(close, i)) return { value, end: i + close.length };
     if (c === '\\') {
-      if (raw) {
+      if (raw && fstring && (text[i + 1] === '{' || text[i + 1] === '}')) {
+        value += c; // rf'\{x}': a backslash, then a field (or a doubled brace), as Python reads it
+        i++;
+      } else if (raw) {
         value += text.slice(i, i + 2); // kept as written, but the quote after it does not close
         i += 2;
       } else {
-        const named = namedEscapeEnd(text, i);
-        const e = named < 0 ? escapeAt(text, i) : { value: NAMED_ESCAPE_VALUE, next: named };
+        const e = pythonEscapeAt(text, i, fstring);
         value += e.value;
         i = e.next;
       }
