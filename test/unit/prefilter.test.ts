@@ -201,6 +201,10 @@ test('env access to a database variable, or to one the rules file declares, keep
     ['python', 'import os\nURL = os.environ["supabase_url".upper()]\n', 'analyze', ['SUPABASE_URL']],
     ['python', 'import os\nKEY = "CHAT_" "DATABASE_URL"\nURL = os.environ[KEY]\n', 'analyze'],
     ['python', 'from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    supabase_url: str\n', 'analyze'],
+    // python-decouple's and environs' readers (python.ts CONFIG_READERS) spell no `env` of their own.
+    ['python', 'from decouple import config\nDATABASE_URL = config("DATABASE_URL")\n', 'analyze'],
+    ['python', 'import decouple\nLEVEL = decouple.config(\n    "LOG_LEVEL", default="info")\n', 'env-only'],
+    ['python', 'from myapp import get_config, myconfig\nx = get_config("DATABASE_URL") or myconfig("DATABASE_URL")\n', 'skip'],
     ['javascript', 'const level = process.env.LOG_LEVEL ?? "info";\n', 'env-only'],
     ['javascript', 'const host = process.env.PGHOST;\n', 'analyze'],
     ['javascript', 'const { MEMORY_DB_PATH } = process.env;\n', 'analyze'],
@@ -494,4 +498,10 @@ test('JS: `database` counts as an option with a string value, or as ADO\'s `Data
     ['javascript', "import { Pool } from 'pg';\nconst pool = new Pool({ database: /* main */ <string>'mobius' });\n"],
     ['javascript', "import sql from 'mssql';\nconst c = await sql.connect('Server=db;Database=billing;');\n"],
   ]);
+});
+
+test('Python: a file whose only database reads go through python-decouple\'s config() is analyzed, and its reads survive (it was ruled out: no `env` in it)', () => {
+  const text = 'from decouple import config\n\nDATABASE_URL = config("DATABASE_URL")\nSESSIONS = config("SESSIONS_DB_PATH")\n';
+  const found = analyzeFile({ path: 'app/settings.py', text } as Parameters<typeof analyzeFile>[0], 'python', NO_DECLARED);
+  assert.deepEqual(found.references.map((r) => `${r.kind}:${r.envVar}`), ['env-read:DATABASE_URL', 'env-read:SESSIONS_DB_PATH']);
 });

@@ -11,7 +11,8 @@
 //   Python the run of pairs, the path and `Initial Catalog` count in a string's value only
 //   (pythonStrings.ts reads them from the file's start), in JS/TS the path and `Initial Catalog`;
 // - env refs are recorded for every variable: getenv/environ/putenv, process.env, Deno.env,
-//   import.meta.env all contain `env`; pydantic settings need `BaseSettings`. In a scan, though,
+//   import.meta.env all contain `env` (python-decouple's `config("X")` does not: looked for by
+//   name); pydantic settings need `BaseSettings`. In a scan, though,
 //   only reads of *database* variables survive (audit.ts `databaseReferences`), so with a
 //   `ScanFilter` a file whose only trigger is `env` is parsed only when a word in it is a
 //   database variable's name (envVars.ts; in Python a whole string) or one the rules file
@@ -289,9 +290,16 @@ const ENV = 'env';
  */
 const JS_ENV = /env(?<=\.\s*env)(?![a-z0-9_$])/;
 
+/**
+ * Python's env readers that spell no `env`: python-decouple's `config("X")` (python.ts
+ * CONFIG_READERS, as written: `decouple.config(` too, not `get_config(`).
+ */
+const PYTHON_CONFIG_READER = /config(?<=(?:^|[^a-z0-9_])config)(?:\s|\\)*\(/;
+
 /** Whether `lower` spells an env access as `type`'s detector reads one. */
 function spellsEnv(type: FileType, lower: string): boolean {
-  return type === 'javascript' ? JS_ENV.test(lower) : lower.includes(ENV);
+  if (type === 'javascript') return JS_ENV.test(lower);
+  return lower.includes(ENV) || (type === 'python' && PYTHON_CONFIG_READER.test(lower));
 }
 
 /** Escapes the spelled-out copy decodes: numeric and Python's named ones (quotedValue.ts). */
