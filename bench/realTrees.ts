@@ -2,7 +2,7 @@
 // and bundled JS, .d.ts, JSON, docs), the machine's Python standard library, and a monorepo of
 // real Python and TypeScript sources (issue 6's example of a large real tree), each copied as a
 // tree. The generator's trees are regular; real code is not (minified bundles, docstrings,
-// 'use strict' everywhere), and the prefilter was tuned on the first two.
+// 'use strict' everywhere), and the prefilter was tuned on these.
 //
 //   node --import tsx bench/realTrees.ts --out DIR   →  DIR/npm, DIR/python, DIR/monorepo (the last two when python3 is there)
 //   npm run bench -- DIR/npm DIR/python DIR/monorepo --runs 3 --no-editor

@@ -8,8 +8,9 @@
 //   `https://`); a SQLite path ends in .db/.sqlite/.sqlite3/.db3 (any case) where a path token
 //   ends; a libpq DSN needs `dbname`, or a run of pairs with `host=` and `user=` or `port=`; an
 //   ADO string needs `Database=` or `Initial Catalog` (in code, keys must start a word). In
-//   Python the run of pairs, the path and `Initial Catalog` count in a string's value only
-//   (pythonStrings.ts reads them from the file's start), in JS/TS the path and `Initial Catalog`;
+//   Python the run of pairs, the path, `Initial Catalog` and `Database=` count in a string's
+//   value only (pythonStrings.ts reads them from the file's start), in JS/TS the path, `Initial
+//   Catalog` and `Database=` in its strings (javascriptStrings.ts);
 // - env refs are recorded for every variable: getenv/environ/putenv, process.env, Deno.env,
 //   import.meta.env all contain `env` (python-decouple's `config("X")` does not: looked for by
 //   name); pydantic settings need `BaseSettings`. In a scan, though,

@@ -28,7 +28,7 @@ const NUMERIC_OR_LINE = /[\n\r0-7xuU]/;
  */
 function pythonEscapeAt(text: string, i: number, fstring: boolean): { value: string; next: number } {
   const c = text[i + 1];
-  const named = namedEscapeEnd(text, i);
+  const named = c === 'N' ? namedEscapeEnd(text, i) : -1;
   if (named >= 0) return { value: NAMED_ESCAPE_VALUE, next: named };
   if (c !== undefined && Object.prototype.hasOwnProperty.call(PYTHON_ESCAPES, c)) return { value: PYTHON_ESCAPES[c], next: i + 2 };
   if (c === undefined || NUMERIC_OR_LINE.test(c)) return escapeAt(text, i);
