@@ -2,7 +2,7 @@
 // same with and without the cache, from an empty and from a filled cache; the stored results are
 // what later runs use (a doctored entry shows up, a doctored ruled-out key hides a file), a
 // changed file is analyzed again, entries of changed files are dropped, and a cache written by
-// another tool version is ignored.
+// another tool version, or by another build of this version, is ignored.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,6 +89,19 @@ test('a changed file is analyzed again and its old entry dropped', () => {
   const after = entriesOf(stored(), EDITED).map(([k]) => k);
   assert.equal(after.length, 1);
   assert.ok(!before.includes(after[0]), 'the edited file has a new key');
+});
+
+test('a cache written by another build of the same version is ignored: its detectors may differ', () => {
+  const s = stored();
+  const version = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+  assert.ok(s.tool.startsWith(`${version}+`), `the cache names the build, not only the version: ${s.tool}`);
+  const [[key, analysis]] = entriesOf(s, EDITED);
+  const doctored = { ...analysis, references: analysis.references.map((r) => ({ ...r, value: 'older-build.db' })) };
+  // What a build before this one wrote: the package's version alone, the same keys.
+  writeFileSync(path.join(cacheDir, CACHE_FILE), JSON.stringify({ tool: version, entries: { ...s.entries, [key]: doctored } }));
+  const out = scan(true);
+  assert.doesNotMatch(out, /older-build\.db/);
+  assert.equal(out, scan(false));
 });
 
 test('a cache written by another tool version is ignored', () => {

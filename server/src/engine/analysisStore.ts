@@ -1,14 +1,14 @@
 // The per-file analysis cache on disk, for `db-audit scan --cache DIR`: one JSON file mapping
-// sha1(tool version, path, content) to the file's analysis, and listing the keys of the files
-// the prefilter ruled out (ruledOutKeys.ts). A run reads it, analyzes only files whose key is
-// missing (new or changed content), and writes back the entries it used, so results of deleted
-// or changed files do not pile up. A file written by another tool version is ignored as a
-// whole: detectors change between versions.
+// sha1(build, path, content) to the file's analysis, and listing the keys of the files the
+// prefilter ruled out (ruledOutKeys.ts). A run reads it, analyzes only files whose key is missing
+// (new or changed content), and writes back the entries it used, so results of deleted or changed
+// files do not pile up. A file written by another build (ANALYSIS_VERSION: the version and a
+// digest of the engine's sources) is ignored as a whole: detectors change between builds.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisCache } from './audit';
-import { TOOL_VERSION } from './ruleDocs';
+import { ANALYSIS_VERSION } from './analysisVersion.generated';
 import { RuledOutKeys, type StoredRuledOut } from './ruledOutKeys';
 import type { FileAnalysis } from './types';
 
@@ -27,7 +27,7 @@ function isStoredRuledOut(x: unknown): x is StoredRuledOut {
   return typeof r === 'object' && r !== null && (r.filter === null || strings(r.filter)) && strings(r.nothing) && strings(r.envOnly);
 }
 
-/** The cache stored in `dir`; empty when there is none, it is unreadable, or another version wrote it. */
+/** The cache stored in `dir`; empty when there is none, it is unreadable, or another build wrote it. */
 export async function loadAnalysisCache(dir: string): Promise<AnalysisCache> {
   let stored: Partial<StoredCache>;
   try {
@@ -35,7 +35,7 @@ export async function loadAnalysisCache(dir: string): Promise<AnalysisCache> {
   } catch {
     return new AnalysisCache(new RuledOutKeys()); // none yet, or damaged: start over
   }
-  if (stored.tool !== TOOL_VERSION) return new AnalysisCache(new RuledOutKeys());
+  if (stored.tool !== ANALYSIS_VERSION) return new AnalysisCache(new RuledOutKeys());
   const cache = new AnalysisCache(new RuledOutKeys(isStoredRuledOut(stored.ruledOut) ? stored.ruledOut : undefined));
   if (stored.entries && typeof stored.entries === 'object') cache.seed(Object.entries(stored.entries));
   return cache;
@@ -45,7 +45,7 @@ export async function loadAnalysisCache(dir: string): Promise<AnalysisCache> {
 export async function saveAnalysisCache(dir: string, cache: AnalysisCache): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   const stored: StoredCache = {
-    tool: TOOL_VERSION,
+    tool: ANALYSIS_VERSION,
     entries: Object.fromEntries(cache.used()),
     ruledOut: (cache.ruledOut ?? new RuledOutKeys()).stored(),
   };
