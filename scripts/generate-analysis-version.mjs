@@ -5,9 +5,10 @@
 // version alone stayed 0.1.0 through every fix. Writes
 // server/src/engine/analysisVersion.generated.ts as a step of `npm run build`; not kept in git.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeGenerated } from './writeGenerated.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(REPO, 'server/src/engine/analysisVersion.generated.ts');
@@ -37,14 +38,7 @@ function main() {
     `export const ANALYSIS_VERSION = ${JSON.stringify(analysisVersion(REPO, version))};`,
     '',
   ].join('\n');
-  let old;
-  try {
-    old = readFileSync(OUT, 'utf8');
-  } catch {
-    old = undefined;
-  }
-  // Unchanged output is not rewritten, so tsc's incremental build does not recompile it.
-  if (old !== text) writeFileSync(OUT, text);
+  writeGenerated(OUT, text);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

@@ -2,8 +2,9 @@
 // server/src/engine/config/rulesSchemaValidator.generated.ts (ajv's standalone code), as the first
 // step of `npm run build`. Requiring ajv and compiling the schema took ~60 ms of every CLI run with
 // a rules file and of every language server start; loading the generated code takes ~3 ms.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { writeGenerated } from './writeGenerated.mjs';
 
 const require = createRequire(import.meta.url);
 const { default: Ajv } = require('ajv');
@@ -20,12 +21,4 @@ const header = [
   '',
 ].join('\n');
 const out = new URL('../server/src/engine/config/rulesSchemaValidator.generated.ts', import.meta.url);
-const text = header + code + '\n';
-let old;
-try {
-  old = readFileSync(out, 'utf8');
-} catch {
-  old = undefined;
-}
-// Unchanged output is not rewritten, so tsc's incremental build does not recompile it.
-if (old !== text) writeFileSync(out, text);
+writeGenerated(out, header + code + '\n');

@@ -194,7 +194,7 @@ export function scanFilterOf(config: RulesConfig | undefined): ScanFilter {
 const VERSIONS_PER_PATH = 2;
 
 /**
- * Per-file analysis results by content hash (of the tool version, path and text), reusable
+ * Per-file analysis results by content hash (of the build's ANALYSIS_VERSION, path and text), reusable
  * across runs in one process, and across processes through analysisStore.ts.
  */
 export class AnalysisCache {

@@ -18,7 +18,7 @@ Options:
   --output FILE          Write the report to FILE instead of stdout
   --max-file-size BYTES  Skip files larger than this (default: 2097152)
 ${JOBS_USAGE}
-  --cache DIR            Keep per-file results in DIR across runs (by content hash; a new version starts over)
+  --cache DIR            Keep per-file results in DIR across runs (by content hash; another version or build starts over)
   --timings              Print where the time went on stderr (start-up, walk, read, prefilter, each detector, rules, report)
   -h, --help             Show this help
 
